@@ -1,0 +1,187 @@
+package covalence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// MyProviders lists the providers the API key belongs to (GET my_providers).
+func (c *Client) MyProviders(ctx context.Context) ([]Provider, error) {
+	var out []Provider
+	if err := c.getJSON(ctx, c.endpoint(nil, "my_providers"), &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Providers lists the providers visible to the API key (GET providers).
+func (c *Client) Providers(ctx context.Context) ([]Provider, error) {
+	var out []Provider
+	if err := c.getJSON(ctx, c.endpoint(nil, "providers"), &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type providerCall struct {
+	done chan struct{}
+	p    Provider
+	err  error
+}
+
+// ResolveProvider finds the provider to act as. An empty idOrName takes the
+// first of GET my_providers; otherwise an exact ID wins, then an exact name,
+// among GET providers (and my_providers). The answer is cached per client;
+// a failure is not, so a later call tries again.
+func (c *Client) ResolveProvider(ctx context.Context, idOrName string) (Provider, error) {
+	c.mu.Lock()
+	call, ok := c.providers[idOrName]
+	if ok {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return Provider{}, ctx.Err()
+		}
+		if call.err == nil {
+			return call.p, nil
+		}
+		return c.ResolveProvider(ctx, idOrName)
+	}
+	call = &providerCall{done: make(chan struct{})}
+	c.providers[idOrName] = call
+	c.mu.Unlock()
+
+	call.p, call.err = c.resolveProvider(ctx, idOrName)
+	if call.err != nil {
+		c.mu.Lock()
+		delete(c.providers, idOrName)
+		c.mu.Unlock()
+	}
+	close(call.done)
+	return call.p, call.err
+}
+
+func (c *Client) resolveProvider(ctx context.Context, idOrName string) (Provider, error) {
+	mine, err := c.MyProviders(ctx)
+	if err != nil {
+		return Provider{}, err
+	}
+	if idOrName == "" {
+		if len(mine) == 0 || mine[0].ID == "" {
+			return Provider{}, errors.New("the API key belongs to no MSSP provider (GET my_providers answered an empty list)")
+		}
+		return mine[0], nil
+	}
+	visible, err := c.Providers(ctx)
+	if err != nil && !IsStatus(err, http.StatusForbidden) && !IsStatus(err, http.StatusNotFound) {
+		return Provider{}, err
+	}
+	all := append(append([]Provider{}, mine...), visible...)
+	for _, p := range all {
+		if p.ID == idOrName {
+			return p, nil
+		}
+	}
+	var byName []Provider
+	seen := map[string]bool{}
+	for _, p := range all {
+		if p.Name == idOrName && !seen[p.ID] {
+			seen[p.ID] = true
+			byName = append(byName, p)
+		}
+	}
+	switch len(byName) {
+	case 1:
+		return byName[0], nil
+	case 0:
+		names := make([]string, 0, len(all))
+		seen = map[string]bool{}
+		for _, p := range all {
+			if !seen[p.ID] {
+				seen[p.ID] = true
+				names = append(names, fmt.Sprintf("%q (%s)", p.Name, p.ID))
+			}
+		}
+		sort.Strings(names)
+		return Provider{}, fmt.Errorf("no provider has the ID or name %q; the key can see: %s", idOrName, orNone(names))
+	default:
+		ids := make([]string, len(byName))
+		for i, p := range byName {
+			ids[i] = p.ID
+		}
+		sort.Strings(ids)
+		return Provider{}, fmt.Errorf("%d providers are named %q (%s): give the ID instead", len(byName), idOrName, strings.Join(ids, ", "))
+	}
+}
+
+func orNone(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
+}
+
+type orgsCall struct {
+	done chan struct{}
+	orgs []Organization
+	err  error
+}
+
+// Organizations lists a provider's organizations. The list is fetched once
+// per client and provider (concurrent callers share one request); a failure
+// is not cached. Callers must not modify the returned slice.
+func (c *Client) Organizations(ctx context.Context, providerID string) ([]Organization, error) {
+	c.mu.Lock()
+	call, ok := c.orgs[providerID]
+	if ok {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if call.err == nil {
+			return call.orgs, nil
+		}
+		return c.Organizations(ctx, providerID)
+	}
+	call = &orgsCall{done: make(chan struct{})}
+	c.orgs[providerID] = call
+	c.mu.Unlock()
+
+	var out []Organization
+	call.err = c.getJSON(ctx, c.endpoint(nil, "my_providers", providerID, "organizations"), &out)
+	if call.err == nil {
+		for i, o := range out {
+			if o.ID == "" {
+				call.err = fmt.Errorf("GET my_providers/%s/organizations: organization #%d (%q) has no ID", providerID, i+1, o.Name)
+				break
+			}
+		}
+	}
+	call.orgs = out
+	if call.err != nil {
+		c.mu.Lock()
+		delete(c.orgs, providerID)
+		c.mu.Unlock()
+	}
+	close(call.done)
+	return call.orgs, call.err
+}
+
+// Organization reads one organization's detail (GET organizations/{id}).
+func (c *Client) Organization(ctx context.Context, orgID string) (*OrganizationDetail, error) {
+	var out OrganizationDetail
+	if err := c.getJSON(ctx, c.endpoint(nil, "organizations", orgID), &out); err != nil {
+		return nil, err
+	}
+	if out.ID == "" {
+		out.ID = out.LowerID
+	}
+	return &out, nil
+}

@@ -1,0 +1,326 @@
+package covalence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// PageLimit is the page size the client asks for; the server may cap it lower.
+const PageLimit = 500
+
+// maxPages bounds one read, whatever the server says.
+const maxPages = 100000
+
+// staleLimit is how many pages in a row may bring no new ARO before the read
+// is abandoned as a server repeating itself.
+const staleLimit = 3
+
+// AROQuery is the server-side filter of an ARO read. Empty fields are not sent.
+type AROQuery struct {
+	ID             string
+	Status         string
+	Resolution     string
+	Type           string
+	OrganizationID string
+	Since, Until   *time.Time
+	// PageSize overrides PageLimit (1..PageLimit) when fewer AROs are needed.
+	PageSize int
+}
+
+// Values renders the query as URL parameters (without page).
+func (q AROQuery) Values() url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("id", q.ID)
+	set("status", q.Status)
+	set("resolution", q.Resolution)
+	set("type", q.Type)
+	set("organization_id", q.OrganizationID)
+	if q.Since != nil {
+		v.Set("since", q.Since.UTC().Format(PortalTimeLayout))
+	}
+	if q.Until != nil {
+		v.Set("until", q.Until.UTC().Format(PortalTimeLayout))
+	}
+	limit := PageLimit
+	if q.PageSize > 0 && q.PageSize < PageLimit {
+		limit = q.PageSize
+	}
+	v.Set("limit", strconv.Itoa(limit))
+	return v
+}
+
+// PageStats describes how a read went.
+type PageStats struct {
+	Total      int  // the last total the server reported
+	Pages      int  // pages absorbed
+	Requests   int  // page requests sent
+	Sequential bool // paging fell back to (or was) sequential
+	Stopped    bool // the consumer stopped the read early
+}
+
+// PageFunc receives, in page order, the AROs of one page that were not seen
+// on an earlier page. It may keep the slice. Returning stop ends the read.
+type PageFunc func(items []ARO) (stop bool, err error)
+
+type pageAnswer struct {
+	asked *int // nil: the first request, sent without page
+	items []ARO
+	total int
+	page  int
+}
+
+// pager follows the contract's pagination: it trusts the server's page
+// numbers, tolerates any page size, de-duplicates by ID, and refuses answers
+// that would make it loop or silently truncate.
+type pager struct {
+	path     string
+	seen     map[string]struct{}
+	walked   int // items received, duplicates included: the position reached
+	total    int
+	lastPage int
+	pages    int
+	stale    int
+}
+
+func (p *pager) done() bool { return p.pages > 0 && p.walked >= p.total }
+
+// absorb checks one answer against what came before and returns its new AROs.
+func (p *pager) absorb(a *pageAnswer) ([]ARO, error) {
+	if a.asked != nil && a.page != *a.asked {
+		return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("asked for page %d, the answer says page %d", *a.asked, a.page)}
+	}
+	if p.pages > 0 && a.page <= p.lastPage {
+		return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("page number went from %d to %d", p.lastPage, a.page)}
+	}
+	if len(a.items) == 0 && p.walked < a.total {
+		return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("total says %d, page %d was empty after %d AROs", a.total, a.page, p.walked)}
+	}
+	p.total, p.lastPage = a.total, a.page
+	p.walked += len(a.items)
+	p.pages++
+	fresh := a.items[:0]
+	for i := range a.items {
+		id := a.items[i].ID
+		if id == "" {
+			return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("an ARO on page %d has no ID", a.page)}
+		}
+		if _, dup := p.seen[id]; dup {
+			continue
+		}
+		p.seen[id] = struct{}{}
+		fresh = append(fresh, a.items[i])
+	}
+	if len(fresh) == 0 && len(a.items) > 0 {
+		p.stale++
+		if p.stale >= staleLimit {
+			return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("%d pages in a row repeated AROs already read (total %d, page %d)", p.stale, a.total, a.page)}
+		}
+	} else {
+		p.stale = 0
+	}
+	return fresh, nil
+}
+
+// StreamAROs reads every ARO of a provider that matches q and hands them to fn
+// page by page. After the first page (which reveals the total, the server's
+// real page size and its page numbering), it fetches the remaining pages with
+// up to MaxParallel requests in flight and hands them over in page order; when
+// an answer contradicts the plan (a short page, a moved total) it continues
+// sequentially from there.
+func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, fn PageFunc) (st PageStats, err error) {
+	var requests atomic.Int64
+	defer func() { st.Requests = int(requests.Load()) }()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	values := q.Values()
+	path := "providers/" + providerID + "/aros"
+	pg := &pager{path: path, seen: map[string]struct{}{}}
+
+	fetch := func(ctx context.Context, page *int) (*pageAnswer, error) {
+		requests.Add(1)
+		v := url.Values{}
+		for k, vs := range values {
+			v[k] = vs
+		}
+		if page != nil {
+			v.Set("page", strconv.Itoa(*page))
+		}
+		u := c.endpoint(v, "providers", providerID, "aros")
+		var raw AROPage
+		if err := c.getJSON(ctx, u, &raw); err != nil {
+			return nil, err
+		}
+		if raw.Total == nil || raw.Page == nil {
+			missing := "total"
+			if raw.Total != nil {
+				missing = "page"
+			}
+			return nil, &DecodeError{Method: "GET", Path: c.rel(u), Offset: -1, Err: fmt.Errorf("the page answer has no %q", missing)}
+		}
+		if *raw.Total < 0 {
+			return nil, &PagingError{Path: path, Msg: fmt.Sprintf("negative total %d", *raw.Total)}
+		}
+		return &pageAnswer{asked: page, items: raw.Items, total: *raw.Total, page: *raw.Page}, nil
+	}
+	// take absorbs an answer and hands its new AROs over; it reports whether to stop.
+	take := func(a *pageAnswer) (bool, error) {
+		fresh, err := pg.absorb(a)
+		if err != nil {
+			return true, err
+		}
+		st.Pages, st.Total = pg.pages, pg.total
+		if len(fresh) == 0 {
+			return false, nil
+		}
+		stop, err := fn(fresh)
+		if stop {
+			st.Stopped = true
+		}
+		return stop || err != nil, err
+	}
+
+	first, err := fetch(ctx, nil)
+	if err != nil {
+		return st, err
+	}
+	if stop, err := take(first); stop || err != nil || pg.done() {
+		return st, err
+	}
+
+	// Plan the remaining pages from the first answer.
+	pageSize := len(first.items)
+	remaining := (first.total - pg.walked + pageSize - 1) / pageSize
+	if c.maxParallel > 1 && remaining > 1 {
+		stop, err := c.parallelPages(ctx, pg, first, pageSize, remaining, fetch, take)
+		if stop || err != nil || pg.done() {
+			return st, err
+		}
+		st.Sequential = true
+		c.debug(ctx, "ARO paging continues sequentially: an answer contradicted the plan", map[string]any{
+			"path": path, "page": pg.lastPage, "total": pg.total, "received": pg.walked,
+		})
+	} else {
+		st.Sequential = true
+	}
+
+	for !pg.done() {
+		if pg.pages >= maxPages {
+			return st, &PagingError{Path: path, Msg: fmt.Sprintf("more than %d pages", maxPages)}
+		}
+		next := pg.lastPage + 1
+		a, err := fetch(ctx, &next)
+		if err != nil {
+			return st, err
+		}
+		if stop, err := take(a); stop || err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// parallelPages fetches pages first.page+1 .. first.page+n with at most
+// c.maxParallel in flight and at most 2*maxParallel answers held ahead of the
+// consumer, and absorbs them in order. It returns (false, nil) with pages
+// left when an answer contradicts the plan; the caller then goes on sequentially.
+func (c *Client) parallelPages(ctx context.Context, pg *pager, first *pageAnswer, pageSize, n int,
+	fetch func(context.Context, *int) (*pageAnswer, error), take func(*pageAnswer) (bool, error),
+) (bool, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+
+	type result struct {
+		a   *pageAnswer
+		err error
+	}
+	results := make([]chan result, n)
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	inflight := make(chan struct{}, c.maxParallel)
+	ahead := make(chan struct{}, 2*c.maxParallel)
+
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < n; i++ {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case inflight <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			page := first.page + 1 + i
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				a, err := fetch(ctx, &page)
+				<-inflight
+				results[i] <- result{a, err}
+			}(i)
+		}
+	}()
+
+	for i := 0; i < n; i++ {
+		var r result
+		select {
+		case r = <-results[i]:
+		case <-ctx.Done():
+			return true, ctx.Err()
+		}
+		<-ahead
+		if r.err != nil {
+			if errors.Is(r.err, context.Canceled) && ctx.Err() != nil {
+				return true, ctx.Err()
+			}
+			return true, r.err
+		}
+		a := r.a
+		last := i == n-1
+		consistent := a.total == first.total && (last || len(a.items) == pageSize)
+		stop, err := take(a)
+		if stop || err != nil {
+			return true, err
+		}
+		if !consistent {
+			return false, nil
+		}
+	}
+	return false, nil
+}
+
+func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
+	if c.log != nil {
+		c.log.Debug(ctx, msg, fields)
+	}
+}
+
+// ListAROs reads every matching ARO into memory.
+func (c *Client) ListAROs(ctx context.Context, providerID string, q AROQuery) ([]ARO, PageStats, error) {
+	var out []ARO
+	st, err := c.StreamAROs(ctx, providerID, q, func(items []ARO) (bool, error) {
+		out = append(out, items...)
+		return false, nil
+	})
+	return out, st, err
+}

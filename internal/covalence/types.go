@@ -1,0 +1,234 @@
+// Package covalence is a read-only client for Field Effect's FES Portal API
+// (Covalence Managed Security). It knows HTTP and JSON and nothing of Terraform.
+package covalence
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
+// PortalTimeLayout is the portal's timestamp format: UTC, no zone designator.
+const PortalTimeLayout = "2006-01-02 15:04:05"
+
+// Provider is an MSSP "provider" the API key belongs to or can see.
+type Provider struct {
+	ID   string `json:"ID"`
+	Name string `json:"name"`
+}
+
+// Organization is one entry of GET my_providers/{id}/organizations.
+type Organization struct {
+	ID              string  `json:"ID"`
+	Name            string  `json:"name"`
+	Email           *string `json:"email"`
+	EmailARODetails *bool   `json:"email_aro_details"`
+}
+
+// OrganizationDetail is the answer of GET organizations/{id}. Every field but
+// the identity may be absent or null.
+type OrganizationDetail struct {
+	ID                    string                 `json:"ID"`
+	LowerID               string                 `json:"id"`
+	Name                  *string                `json:"name"`
+	Email                 *string                `json:"email"`
+	EmailARODetails       *bool                  `json:"email_aro_details"`
+	ClientID              *string                `json:"client_id"`
+	Status                *string                `json:"status"`
+	LicenseType           *string                `json:"license_type"`
+	ServiceTier           *string                `json:"service_tier"`
+	IsTrial               *bool                  `json:"is_trial"`
+	CreatedTime           *string                `json:"created_time"`
+	LastUpdatedTime       *string                `json:"last_updated_time"`
+	Profile               *OrganizationProfile   `json:"profile"`
+	ActiveResponseProfile *ActiveResponseProfile `json:"active_response_profile"`
+	Contacts              []Contact              `json:"contacts"`
+}
+
+// OrganizationProfile is the "profile" object of an organization's detail.
+type OrganizationProfile struct {
+	DefaultLocale *string `json:"default_locale"`
+	Industry      *string `json:"industry"`
+}
+
+// ActiveResponseProfile is the "active_response_profile" object of an organization's detail.
+type ActiveResponseProfile struct {
+	ResponsePolicy *string `json:"response_policy"`
+}
+
+// Contact is one key contact of an organization. A contact is either a portal
+// user ("user") or free contact information ("contact_info").
+type Contact struct {
+	ID          *string       `json:"id"`
+	Type        *string       `json:"type"`
+	User        *ContactPerson `json:"user"`
+	ContactInfo *ContactPerson `json:"contact_info"`
+}
+
+// ContactPerson holds the personal fields shared by a contact's user and contact_info.
+type ContactPerson struct {
+	Email       *string `json:"email"`
+	FirstName   *string `json:"first_name"`
+	LastName    *string `json:"last_name"`
+	PhoneNumber *string `json:"phone_number"`
+}
+
+// Person returns the contact's user when set, else its contact_info (may be nil).
+func (c Contact) Person() *ContactPerson {
+	if c.User != nil {
+		return c.User
+	}
+	return c.ContactInfo
+}
+
+// ARO is an Action, Recommendation or Observation. Every field but ID may be
+// null; unknown fields are ignored.
+type ARO struct {
+	ID              string           `json:"ID"`
+	AlertKey        *string          `json:"alert_key"`
+	AnalystNotes    *string          `json:"analyst_notes"`
+	Count           *Count           `json:"count"`
+	CreationTime    *string          `json:"creation_time"`
+	Details         *string          `json:"details"`
+	DetailsMarkdown *string          `json:"details_markdown"`
+	DisplayURL      *string          `json:"display_url"`
+	ExternalBugID   *string          `json:"external_bug_id"`
+	LastUpdatedTime *string          `json:"last_updated_time"`
+	Notes           *string          `json:"notes"`
+	Organization    *AROOrganization `json:"organization"`
+	References      References       `json:"references"`
+	Resolution      *string          `json:"resolution"`
+	SerialID        *FlexString      `json:"serial_id"`
+	Severity        *string          `json:"severity"`
+	Status          *string          `json:"status"`
+	Steps           []Step           `json:"steps"`
+	TemplateID      *string          `json:"template_id"`
+	Title           *string          `json:"title"`
+	TriageID        *string          `json:"triage_id"`
+	Type            *string          `json:"type"`
+}
+
+// AROOrganization is the organization an ARO belongs to.
+type AROOrganization struct {
+	ID    *string `json:"ID"`
+	Email *string `json:"email"`
+	Name  *string `json:"name"`
+}
+
+// Step is one mitigation step of an ARO.
+type Step struct {
+	ID              *string `json:"ID"`
+	Completed       *bool   `json:"completed"`
+	Label           *string `json:"label"`
+	LastUpdatedTime *string `json:"last_updated_time"`
+}
+
+// AROPage is one page of GET providers/{id}/aros.
+type AROPage struct {
+	Items []ARO `json:"items"`
+	Total *int  `json:"total"`
+	Page  *int  `json:"page"`
+}
+
+// Count is a JSON number that must be integral; a numeric string is accepted too.
+type Count int64
+
+// UnmarshalJSON accepts 3, 3.0 and "3".
+func (c *Count) UnmarshalJSON(b []byte) error {
+	s := string(bytes.Trim(b, `"`))
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*c = Count(i)
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return fmt.Errorf("count %s is not a whole number", b)
+	}
+	*c = Count(int64(f))
+	return nil
+}
+
+// FlexString is a string the portal may also send as a number (serial_id).
+type FlexString string
+
+// UnmarshalJSON accepts a JSON string or number.
+func (f *FlexString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = FlexString(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("expected a string or number, got %s", b)
+	}
+	*f = FlexString(n.String())
+	return nil
+}
+
+// References is the list of an ARO's references. Entries are strings; an
+// entry of another JSON type is kept as its JSON text rather than failing.
+// A JSON null leaves the slice nil (distinct from an empty list).
+type References []string
+
+// UnmarshalJSON keeps null as nil and any non-string entry as its JSON text.
+func (r *References) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*r = nil
+		return nil
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := make([]string, 0, len(raw))
+	for _, e := range raw {
+		var s string
+		if err := json.Unmarshal(e, &s); err == nil {
+			out = append(out, s)
+			continue
+		}
+		out = append(out, string(e))
+	}
+	*r = out
+	return nil
+}
+
+var timeLayouts = []string{
+	PortalTimeLayout,
+	"2006-01-02 15:04:05.999999999",
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05.999999999Z07:00",
+}
+
+// ParsePortalTime parses a timestamp as the portal writes it (UTC when no zone is given).
+func ParsePortalTime(s string) (time.Time, bool) {
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, s, time.UTC); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// RFC3339 converts a portal timestamp to RFC 3339 UTC ("2021-05-11T12:58:26Z").
+// A value that is not a timestamp is returned unchanged; nil stays nil.
+func RFC3339(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t, ok := ParsePortalTime(*s)
+	if !ok {
+		return s
+	}
+	out := t.Format(time.RFC3339Nano)
+	return &out
+}

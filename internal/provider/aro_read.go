@@ -1,0 +1,232 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
+)
+
+// aroCollector keeps each ARO handed to it, in the form one read path needs;
+// the i-th call to add is item i.
+type aroCollector interface {
+	add(a *covalence.ARO) error
+}
+
+// tfCollector builds tftypes values (the framework path).
+type tfCollector struct {
+	node *typeNode
+	vals []tftypes.Value
+}
+
+func (c *tfCollector) add(a *covalence.ARO) error {
+	var v tftypes.Value
+	var err error
+	aroMapping.write(a, tfSink{node: c.node, out: &v, err: &err})
+	c.vals = append(c.vals, v)
+	return err
+}
+
+// mpCollector encodes each ARO to msgpack as it arrives (the fast path): the
+// decoded page can be dropped at once, and only the encoded bytes are kept.
+type mpCollector struct {
+	node  *typeNode
+	buf   bytes.Buffer
+	enc   *msgpack.Encoder
+	spans []int // spans[i] = end offset of item i in buf
+}
+
+func newMPCollector(node *typeNode, reserve int) *mpCollector {
+	c := &mpCollector{node: node}
+	// Room for the prefix written in front of the items at the end.
+	c.buf.Write(make([]byte, reserve))
+	c.enc = msgpack.NewEncoder(&c.buf)
+	return c
+}
+
+func (c *mpCollector) add(a *covalence.ARO) error {
+	var err error
+	aroMapping.write(a, mpSink{enc: c.enc, node: c.node, err: &err})
+	c.spans = append(c.spans, c.buf.Len())
+	return err
+}
+
+// item returns the encoded bytes of item i.
+func (c *mpCollector) item(i, reserve int) []byte {
+	start := reserve
+	if i > 0 {
+		start = c.spans[i-1]
+	}
+	return c.buf.Bytes()[start:c.spans[i]]
+}
+
+// aroRecord is what ordering, limiting and counting need of an ARO.
+type aroRecord struct {
+	created  time.Time
+	hasTime  bool
+	id       string
+	severity string
+}
+
+type aroResult struct {
+	order   []int            // items to return, newest first, after limit
+	counts  map[string]int64 // severity -> AROs in order
+	matched int              // AROs that matched before limit
+}
+
+func severityRank(s string) int {
+	for i, v := range aroSeverities {
+		if v == s {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// query turns the inputs into the portal's filter (org not yet resolved).
+func (in aroInputs) query(now time.Time) (covalence.AROQuery, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	q := covalence.AROQuery{
+		ID: in.values["id"], Status: in.values["status"], Resolution: in.values["resolution"],
+		Type: in.values["type"], OrganizationID: in.values["organization_id"],
+	}
+	for _, k := range []string{"since", "until"} {
+		raw := in.values[k]
+		if raw == "" {
+			continue
+		}
+		t, err := covalence.ParseTimeBound(raw, now)
+		if err != nil {
+			diags.AddAttributeError(path.Root(k), "Invalid "+k, err.Error())
+			continue
+		}
+		if k == "since" {
+			q.Since = &t
+		} else {
+			q.Until = &t
+		}
+	}
+	return q, diags
+}
+
+// readAROs runs a covalence_aros query and hands every kept ARO to col. It is
+// shared by the framework path and the fast path.
+func (pd *providerData) readAROs(ctx context.Context, in aroInputs, col aroCollector) (aroResult, diag.Diagnostics) {
+	var res aroResult
+	q, diags := in.query(nowFunc())
+	if diags.HasError() {
+		return res, diags
+	}
+	pid, err := pd.providerID(ctx)
+	if err != nil {
+		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
+		return res, diags
+	}
+	if name := in.values["org"]; name != "" {
+		orgs, err := pd.client.Organizations(ctx, pid)
+		if err != nil {
+			diags.Append(apiErrorDiag("listing organizations to resolve org", err))
+			return res, diags
+		}
+		o, err := covalence.ResolveOrg(orgs, name)
+		if err != nil {
+			attr := "org"
+			if in.fromQuery["org"] {
+				attr = "query"
+			}
+			diags.AddAttributeError(path.Root(attr), "Unknown organization", err.Error())
+			return res, diags
+		}
+		q.OrganizationID = o.ID
+	}
+
+	minRank := severityRank(in.minSeverity)
+	// Without a client-side filter the portal's total is the match count, so
+	// a limit can stop paging early.
+	earlyStop := in.limit > 0 && minRank == 0
+	if earlyStop {
+		q.PageSize = int(min(in.limit, covalence.PageLimit))
+	}
+	var recs []aroRecord
+	var mapErr error
+	st, err := pd.client.StreamAROs(ctx, pid, q, func(items []covalence.ARO) (bool, error) {
+		for i := range items {
+			a := &items[i]
+			sev := ""
+			if a.Severity != nil {
+				sev = *a.Severity
+			}
+			if minRank > 0 {
+				if r := severityRank(sev); r != 0 && r < minRank {
+					continue
+				}
+			}
+			if !in.includeDetails {
+				a.Details, a.DetailsMarkdown = nil, nil
+			}
+			if err := col.add(a); err != nil {
+				mapErr = err
+				return true, err
+			}
+			rec := aroRecord{id: a.ID, severity: sev}
+			if a.CreationTime != nil {
+				rec.created, rec.hasTime = covalence.ParsePortalTime(*a.CreationTime)
+			}
+			recs = append(recs, rec)
+		}
+		return earlyStop && int64(len(recs)) >= in.limit, nil
+	})
+	if mapErr != nil {
+		diags.AddError("Internal mapping error", fmt.Sprintf("%v. This is a bug in the provider; please report it.", mapErr))
+		return res, diags
+	}
+	if err != nil {
+		diags.Append(apiErrorDiag("reading AROs", err))
+		return res, diags
+	}
+
+	res.order = make([]int, len(recs))
+	for i := range res.order {
+		res.order[i] = i
+	}
+	sort.SliceStable(res.order, func(i, j int) bool {
+		a, b := &recs[res.order[i]], &recs[res.order[j]]
+		if a.hasTime != b.hasTime {
+			return a.hasTime
+		}
+		if !a.created.Equal(b.created) {
+			return a.created.After(b.created)
+		}
+		return a.id < b.id
+	})
+	res.matched = len(recs)
+	if st.Stopped && st.Total > res.matched {
+		res.matched = st.Total
+	}
+	if in.limit > 0 && int64(res.matched) > in.limit {
+		if int64(len(res.order)) > in.limit {
+			res.order = res.order[:in.limit]
+		}
+		diags.AddAttributeWarning(path.Root("limit"), "Result cut by limit",
+			fmt.Sprintf("%d AROs matched; limit = %d keeps the %d newest. total and severity_counts count the AROs returned. Raise or remove limit to see them all.",
+				res.matched, in.limit, len(res.order)))
+	}
+	res.counts = make(map[string]int64, len(aroSeverities))
+	for _, s := range aroSeverities {
+		res.counts[s] = 0
+	}
+	for _, i := range res.order {
+		if s := recs[i].severity; s != "" {
+			res.counts[s]++
+		}
+	}
+	return res, diags
+}

@@ -1,0 +1,98 @@
+package provider
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// logSubsystem is the tflog subsystem of the HTTP layer: TF_LOG_PROVIDER_COVALENCE_HTTP.
+const logSubsystem = "covalence_http"
+
+// maxLoggedBody bounds the response body bytes written to TRACE logs.
+const maxLoggedBody = 4 << 10
+
+// loggingTransport logs every HTTP exchange through tflog, with the
+// Authorization header masked and the API key masked anywhere else.
+type loggingTransport struct {
+	next   http.RoundTripper
+	secret string
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := tflog.NewSubsystem(req.Context(), logSubsystem)
+	if t.secret != "" {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, t.secret)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, t.secret)
+	}
+	tflog.SubsystemDebug(ctx, logSubsystem, "FES Portal request", map[string]any{
+		"method":  req.Method,
+		"url":     req.URL.String(),
+		"headers": headerFields(req.Header),
+	})
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		tflog.SubsystemDebug(ctx, logSubsystem, "FES Portal request failed", map[string]any{
+			"method": req.Method, "url": req.URL.String(), "error": err.Error(),
+			"duration_ms": time.Since(start).Milliseconds(),
+		})
+		return nil, err
+	}
+	fields := map[string]any{
+		"method": req.Method, "url": req.URL.String(), "status": resp.StatusCode,
+		"duration_ms": time.Since(start).Milliseconds(), "headers": headerFields(resp.Header),
+	}
+	tflog.SubsystemDebug(ctx, logSubsystem, "FES Portal response", fields)
+	resp.Body = &bodyLogger{ReadCloser: resp.Body, log: func(b []byte, total int64) {
+		tflog.SubsystemTrace(ctx, logSubsystem, "FES Portal response body", map[string]any{
+			"url": req.URL.String(), "body_bytes": total, "body_excerpt": string(b),
+		})
+	}}
+	return resp, nil
+}
+
+// headerFields renders headers for a log line, masking credentials.
+func headerFields(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		switch strings.ToLower(k) {
+		case "authorization", "proxy-authorization", "cookie", "set-cookie":
+			out[k] = "***"
+		default:
+			out[k] = strings.Join(v, ", ")
+		}
+	}
+	return out
+}
+
+// bodyLogger keeps the first maxLoggedBody bytes of a body and logs them once
+// when the body is closed.
+type bodyLogger struct {
+	io.ReadCloser
+	buf    bytes.Buffer
+	total  int64
+	logged bool
+	log    func([]byte, int64)
+}
+
+func (b *bodyLogger) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.total += int64(n)
+	if room := maxLoggedBody - b.buf.Len(); room > 0 && n > 0 {
+		b.buf.Write(p[:min(n, room)])
+	}
+	return n, err
+}
+
+func (b *bodyLogger) Close() error {
+	if !b.logged {
+		b.logged = true
+		b.log(b.buf.Bytes(), b.total)
+	}
+	return b.ReadCloser.Close()
+}

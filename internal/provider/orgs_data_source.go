@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
+)
+
+var (
+	_ datasource.DataSource              = (*orgsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*orgsDataSource)(nil)
+)
+
+type orgsDataSource struct{ dataSourceBase }
+
+func newOrgsDataSource() datasource.DataSource { return &orgsDataSource{} }
+
+type orgsModel struct {
+	ID           types.String `tfsdk:"id"`
+	NameContains types.String `tfsdk:"name_contains"`
+	Orgs         types.List   `tfsdk:"orgs"`
+}
+
+// orgListMapping maps an organization of the list endpoint to an element of
+// covalence_orgs.orgs (and to the same attributes of covalence_org).
+var orgListMapping = newMapping(
+	strField("id", "Organization ID.", func(o *covalence.Organization) *string { return &o.ID }),
+	strField("name", "Organization name.", func(o *covalence.Organization) *string { return &o.Name }),
+	strField("email", "Contact email; null when the portal has none.", func(o *covalence.Organization) *string { return o.Email }),
+	field[covalence.Organization]{name: "email_aro_details",
+		schema: schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether ARO emails to the organization include the details."},
+		write:  func(o *covalence.Organization, s sink) { boolPtr(s, o.EmailARODetails) }},
+)
+
+func (d *orgsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_orgs"
+}
+
+func (d *orgsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the organizations (clients) of the MSSP provider, sorted by name then ID. " +
+			"A filter that matches nothing gives an empty list.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "A stable identifier of this query (a hash of its inputs)."},
+			"name_contains": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Keep only organizations whose name contains this text, ignoring case.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"orgs": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The organizations, sorted by name then ID.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: orgListMapping.attributes()}},
+		},
+	}
+}
+
+func (d *orgsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data == nil {
+		resp.Diagnostics.Append(notConfigured())
+		return
+	}
+	var m orgsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pid, err := d.data.providerID(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiag("resolving the MSSP provider", err))
+		return
+	}
+	all, err := d.data.client.Organizations(ctx, pid)
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiag("listing organizations", err))
+		return
+	}
+	want := strings.ToLower(m.NameContains.ValueString())
+	orgs := make([]covalence.Organization, 0, len(all))
+	for _, o := range all {
+		if strings.Contains(strings.ToLower(o.Name), want) {
+			orgs = append(orgs, o)
+		}
+	}
+	covalence.SortOrgs(orgs)
+
+	list, diags := buildList(ctx, resp.State.Schema, "orgs", len(orgs), func(i int, s sink) { orgListMapping.write(&orgs[i], s) })
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.Orgs = list
+	m.ID = types.StringValue(queryHash(map[string]attr.Value{"name_contains": m.NameContains}))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,61 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+var stringType = types.StringType
+
+// nowFunc is the clock of relative times; tests replace it.
+var nowFunc = func() time.Time { return time.Now().UTC() }
+
+// stateSchema is the part of tfsdk.State.Schema used here.
+type stateSchema interface {
+	TypeAtPath(context.Context, path.Path) (attr.Type, diag.Diagnostics)
+}
+
+// buildList builds a list attribute's value through the tftypes sink.
+func buildList(ctx context.Context, sch stateSchema, name string, n int, write func(int, sink)) (types.List, diag.Diagnostics) {
+	at, diags := sch.TypeAtPath(ctx, path.Root(name))
+	if diags.HasError() {
+		return types.ListNull(types.StringType), diags
+	}
+	var v tftypes.Value
+	var err error
+	tfSink{node: compileType(at.TerraformType(ctx)), out: &v, err: &err}.list(n, write)
+	if err != nil {
+		diags.AddError("Internal mapping error", fmt.Sprintf("building %s: %v. This is a bug in the provider.", name, err))
+		return types.ListNull(types.StringType), diags
+	}
+	av, err := at.ValueFromTerraform(ctx, v)
+	if err != nil {
+		diags.AddError("Internal mapping error", fmt.Sprintf("converting %s: %v. This is a bug in the provider.", name, err))
+		return types.ListNull(types.StringType), diags
+	}
+	return av.(types.List), diags
+}
+
+// queryHash is a stable identifier of a data source's inputs (never a clock value).
+func queryHash(inputs map[string]attr.Value) string {
+	h := sha256.New()
+	for _, k := range sortedKeys(inputs) {
+		v := inputs[k]
+		s := "<null>"
+		if v != nil && !v.IsNull() {
+			s = v.String()
+		}
+		fmt.Fprintf(h, "%s=%s\n", k, strings.ReplaceAll(s, "\n", `\n`))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
