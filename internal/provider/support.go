@@ -137,7 +137,9 @@ type timeBoundValidator struct{}
 func (timeBoundValidator) Description(context.Context) string {
 	return `must be RFC 3339, "YYYY-MM-DD HH:MM:SS" (UTC), or relative such as "7 days"`
 }
-func (v timeBoundValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v timeBoundValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 func (timeBoundValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return

@@ -1,0 +1,479 @@
+package provider
+
+import (
+	"fmt"
+	neturl "net/url"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
+)
+
+func str(s string) knownvalue.Check { return knownvalue.StringExact(s) }
+
+// fixtureAROCheck is every attribute of the ARO of aros.json, as it must
+// appear in state.
+var fixtureAROCheck = knownvalue.ObjectExact(map[string]knownvalue.Check{
+	"id":                str(mockportal.FixtureAROID),
+	"alert_key":         knownvalue.Null(),
+	"analyst_notes":     knownvalue.Null(),
+	"count":             knownvalue.Int64Exact(1),
+	"creation_time":     str("2021-05-11T12:58:26Z"),
+	"details":           knownvalue.StringRegexp(regexpMust(`(?s)^On 01 April 2021 18:18:25 UTC, malware was detected on DESKTOP-FOIJEWEIR .*engage us for further advice\.$`)),
+	"details_markdown":  knownvalue.StringRegexp(regexpMust(`file:_C:\\Users\\user\\Downloads\\bad\.exe`)),
+	"display_url":       str("https://foo.bar"),
+	"external_bug_id":   knownvalue.Null(),
+	"last_updated_time": str("2021-05-11T12:58:26Z"),
+	"notes":             knownvalue.Null(),
+	"organization": knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id": str(mockportal.FixtureAROAcmeOrgID), "email": str("john.smith@foo.bar"), "name": str("Acme Inc."),
+	}),
+	"references": knownvalue.ListExact([]knownvalue.Check{}),
+	"resolution": str("Unresolved"),
+	"serial_id":  str("11"),
+	"severity":   str("Critical"),
+	"status":     str("Open"),
+	"steps": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"id":                str("d189bb5b-3612-4b95-9fbf-352a53cc5bfa"),
+		"completed":         knownvalue.Bool(false),
+		"label":             str("Isolate and ensure that no further threats exist on this system."),
+		"last_updated_time": str("2021-05-11T12:58:26Z"),
+	})}),
+	"template_id": knownvalue.Null(),
+	"title":       str("Malware detected"),
+	"triage_id":   knownvalue.Null(),
+	"type":        str("Action"),
+})
+
+func severityCounts(counts map[string]int64) knownvalue.Check {
+	m := map[string]knownvalue.Check{}
+	for _, s := range aroSeverities {
+		m[s] = knownvalue.Int64Exact(counts[s])
+	}
+	return knownvalue.MapExact(m)
+}
+
+func TestAccAros_fixtures(t *testing.T) {
+	_, url := fixtureMock(t)
+	res := "data.covalence_aros.all"
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + `data "covalence_aros" "all" {}`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("total"), knownvalue.Int64Exact(2)),
+			// Newest first: the transition answer (2023) before aros.json (2021).
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("aros").AtSliceIndex(1), fixtureAROCheck),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("aros").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				"id":                str(mockportal.FixtureTransitionAROID),
+				"analyst_notes":     knownvalue.Null(), // absent from the answer
+				"external_bug_id":   knownvalue.Null(),
+				"creation_time":     str("2023-08-16T19:48:02Z"),
+				"serial_id":         str("15"),
+				"display_url":       str("test_url"),
+				"details_markdown":  knownvalue.Null(),
+				"organization":      knownvalue.ObjectExact(map[string]knownvalue.Check{"id": str("test_ID"), "email": knownvalue.Null(), "name": str("test_org_id")}),
+				"steps":             knownvalue.ListSizeExact(1),
+				"last_updated_time": str("2023-11-30T19:01:59Z"),
+			})),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("severity_counts"), severityCounts(map[string]int64{"Critical": 1, "Low": 1})),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("include_details"), knownvalue.Bool(true)),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("id"), knownvalue.StringRegexp(regexpMust(`^[0-9a-f]{32}$`))),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("limit"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("query"), knownvalue.Null()),
+		},
+	}))
+}
+
+// TestAccAros_frameworkPathSameState proves the fast path and the plain
+// framework path give the same state through terraform.
+func TestAccAros_frameworkPathSameState(t *testing.T) {
+	d := mockportal.Generate(7, 4, 250, testNow)
+	_, url := mock(t, d, mockportal.Options{PageCap: 40})
+	cfg := providerBlock(url, "") + `
+data "covalence_aros" "all" {
+  since = "30 days"
+}
+data "covalence_aros" "cut" {
+  limit           = 17
+  include_details = false
+}
+`
+	capture := func(into map[string]map[string]string) resource.TestCheckFunc {
+		return func(s *terraformState) error {
+			for _, name := range []string{"data.covalence_aros.all", "data.covalence_aros.cut"} {
+				r := s.RootModule().Resources[name]
+				if r == nil {
+					return fmt.Errorf("%s not in state", name)
+				}
+				into[name] = r.Primary.Attributes
+			}
+			return nil
+		}
+	}
+	fast, framework := map[string]map[string]string{}, map[string]map[string]string{}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories, Steps: []resource.TestStep{{Config: cfg, Check: capture(fast)}}})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: frameworkFactories, Steps: []resource.TestStep{{Config: cfg, Check: capture(framework)}}})
+	for name, want := range framework {
+		got := fast[name]
+		if len(want) < 100 {
+			t.Fatalf("%s: only %d attributes in the framework state", name, len(want))
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s %s: fast path %q, framework %q", name, k, got[k], v)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d attributes on the fast path, %d on the framework path", name, len(got), len(want))
+		}
+	}
+}
+
+func TestAccAros_filtersSentToServer(t *testing.T) {
+	s, url := fixtureMock(t)
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + fmt.Sprintf(`
+data "covalence_aros" "q" {
+  id              = %q
+  status          = "Open"
+  resolution      = "Unresolved"
+  type            = "Action"
+  organization_id = %q
+  since           = "2021-01-31 14:00:00"
+  until           = "2021-06-01T02:00:00+02:00"
+}
+`, mockportal.FixtureAROID, mockportal.FixtureAROAcmeOrgID),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_aros.q", tfjsonpath.New("aros"), knownvalue.ListExact([]knownvalue.Check{fixtureAROCheck})),
+			statecheck.ExpectKnownValue("data.covalence_aros.q", tfjsonpath.New("id"), str(mockportal.FixtureAROID)),
+		},
+		Check: func(*terraformState) error {
+			want := neturl.Values{
+				"id": {mockportal.FixtureAROID}, "status": {"Open"}, "resolution": {"Unresolved"}, "type": {"Action"},
+				"organization_id": {mockportal.FixtureAROAcmeOrgID}, "since": {"2021-01-31 14:00:00"},
+				"until": {"2021-06-01 00:00:00"}, "limit": {"500"},
+			}.Encode()
+			for _, q := range queriesTo(s, mockportal.EndpointAROs) {
+				if q != want {
+					return fmt.Errorf("ARO query sent %q, want %q", q, want)
+				}
+			}
+			return nil
+		},
+	}))
+}
+
+func TestAccAros_relativeTimes(t *testing.T) {
+	s, url := fixtureMock(t)
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + `
+data "covalence_aros" "recent" {
+  since = "7 days"
+  until = "12 hours"
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_aros.recent", tfjsonpath.New("aros"), knownvalue.ListExact([]knownvalue.Check{})),
+			statecheck.ExpectKnownValue("data.covalence_aros.recent", tfjsonpath.New("total"), knownvalue.Int64Exact(0)),
+			statecheck.ExpectKnownValue("data.covalence_aros.recent", tfjsonpath.New("severity_counts"), severityCounts(nil)),
+		},
+		Check: func(*terraformState) error {
+			for _, q := range queriesTo(s, mockportal.EndpointAROs) {
+				v, _ := neturl.ParseQuery(q)
+				if v.Get("since") != "2026-01-08 12:00:00" || v.Get("until") != "2026-01-15 00:00:00" {
+					return fmt.Errorf("relative window sent as since=%q until=%q", v.Get("since"), v.Get("until"))
+				}
+			}
+			return nil
+		},
+	}))
+}
+
+func orgTestData() *mockportal.Data {
+	d := mockportal.FixtureData()
+	d.Orgs = append(d.Orgs,
+		mockportal.Organization{ID: "org-acme", Name: "ACME"},
+		mockportal.Organization{ID: "org-acme-log", Name: "Acme Logistics"},
+	)
+	return d
+}
+
+func TestAccAros_org(t *testing.T) {
+	s, url := mock(t, orgTestData(), mockportal.Options{})
+	orgIDSent := func(want string) resource.TestCheckFunc {
+		return func(*terraformState) error {
+			qs := queriesTo(s, mockportal.EndpointAROs)
+			if len(qs) == 0 {
+				return fmt.Errorf("no ARO request")
+			}
+			v, _ := neturl.ParseQuery(qs[len(qs)-1])
+			if got := v.Get("organization_id"); got != want {
+				return fmt.Errorf("organization_id sent %q, want %q", got, want)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, testCase(t,
+		// An exact, case-insensitive match wins over substring matches.
+		resource.TestStep{Config: providerBlock(url, "") + `data "covalence_aros" "a" { org = "acme" }`, Check: orgIDSent("org-acme")},
+		// Otherwise the single substring match.
+		resource.TestStep{Config: providerBlock(url, "") + `data "covalence_aros" "a" { org = "CAPSULE" }`, Check: orgIDSent(mockportal.FixtureCapsuleOrgID)},
+		resource.TestStep{Config: providerBlock(url, "") + `data "covalence_aros" "a" { org = "logistics" }`, Check: orgIDSent("org-acme-log")},
+		// Several exact matches: error listing them.
+		resource.TestStep{Config: providerBlock(url, "") + `data "covalence_aros" "a" { org = "acme inc." }`,
+			ExpectError: regexpMust(`(?s)Unknown organization.*matches 2 organizations.*` + mockportal.FixtureAROAcmeOrgID + `.*` + mockportal.FixtureAcmeOrgID)},
+		// Several substring matches.
+		resource.TestStep{Config: providerBlock(url, "") + `data "covalence_aros" "a" { org = "cme" }`,
+			ExpectError: regexpMust(`(?s)"cme" matches 4 organizations`)},
+		resource.TestStep{Config: providerBlock(url, "") + `data "covalence_aros" "a" { org = "Initech" }`,
+			ExpectError: regexpMust(`(?s)no organization name matches "Initech"`)},
+	))
+}
+
+// estateExpectation computes, from the mock's own data, what a query for
+// unresolved AROs at or above a severity must return.
+func estateExpectation(d *mockportal.Data, minSeverity string) (ids []string, counts map[string]int64) {
+	rank := map[string]int{}
+	for i, s := range aroSeverities {
+		rank[s] = i + 1
+	}
+	type item struct{ created, id, severity string }
+	var items []item
+	for _, a := range d.AROs {
+		if a.Resolution != "Unresolved" || rank[a.Severity] < rank[minSeverity] {
+			continue
+		}
+		if a.Organization != nil && !orgOfProvider(d, a.Organization.ID) {
+			continue
+		}
+		items = append(items, item{a.CreationTime, a.ID, a.Severity})
+	}
+	sort.Slice(items, func(i, j int) bool {
+		if items[i].created != items[j].created {
+			return items[i].created > items[j].created
+		}
+		return items[i].id < items[j].id
+	})
+	counts = map[string]int64{}
+	for _, it := range items {
+		ids = append(ids, it.id)
+		counts[it.severity]++
+	}
+	return ids, counts
+}
+
+func orgOfProvider(d *mockportal.Data, orgID string) bool {
+	for _, o := range d.Orgs {
+		if o.ID == orgID {
+			return o.ProviderID == "" || o.ProviderID == d.MyProviders[0].ID
+		}
+	}
+	return true
+}
+
+func TestAccAros_complianceGate(t *testing.T) {
+	d := mockportal.Generate(3, 5, 400, testNow)
+	s, url := mock(t, d, mockportal.Options{PageCap: 7})
+	ids, counts := estateExpectation(d, "High")
+	if len(ids) < 3 {
+		t.Fatalf("generated estate has only %d unresolved High+ AROs", len(ids))
+	}
+	idChecks := make([]knownvalue.Check, len(ids))
+	for i, id := range ids {
+		idChecks[i] = str(id)
+	}
+	res := "data.covalence_aros.gate"
+	resource.Test(t, testCase(t,
+		resource.TestStep{
+			Config: providerBlock(url, "") + `
+data "covalence_aros" "gate" {
+  resolution   = "Unresolved"
+  min_severity = "High"
+}
+output "ids" {
+  value = [for a in data.covalence_aros.gate.aros : a.id]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("total"), knownvalue.Int64Exact(int64(len(ids)))),
+				statecheck.ExpectKnownValue(res, tfjsonpath.New("severity_counts"), severityCounts(counts)),
+				statecheck.ExpectKnownOutputValue("ids", knownvalue.ListExact(idChecks)),
+			},
+			Check: func(*terraformState) error {
+				for _, q := range queriesTo(s, mockportal.EndpointAROs) {
+					v, _ := neturl.ParseQuery(q)
+					if v.Get("resolution") != "Unresolved" {
+						return fmt.Errorf("resolution not sent to the server: %q", q)
+					}
+				}
+				return nil
+			},
+		},
+		// The compliance gate: a precondition fails the run while AROs exist.
+		resource.TestStep{
+			Config: providerBlock(url, "") + `
+data "covalence_aros" "gate" {
+  resolution   = "Unresolved"
+  min_severity = "High"
+}
+resource "terraform_data" "gate" {
+  lifecycle {
+    precondition {
+      condition     = data.covalence_aros.gate.total == 0
+      error_message = "${data.covalence_aros.gate.total} unresolved High/Critical AROs"
+    }
+  }
+}
+`,
+			ExpectError: regexpMust(fmt.Sprintf(`%d unresolved High/Critical AROs`, len(ids))),
+		},
+	))
+}
+
+func TestAccAros_limitAndDetails(t *testing.T) {
+	d := mockportal.Generate(5, 4, 300, testNow)
+	s, url := mock(t, d, mockportal.Options{PageCap: 100})
+	all, _ := estateExpectation(d, "")
+	_ = all
+	res := "data.covalence_aros.newest"
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + `
+data "covalence_aros" "newest" {
+  resolution      = "Unresolved"
+  limit           = 5
+  include_details = false
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("total"), knownvalue.Int64Exact(5)),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("limit"), knownvalue.Int64Exact(5)),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("include_details"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("aros").AtSliceIndex(0).AtMapKey("id"), str(all[0])),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("aros").AtSliceIndex(4).AtMapKey("id"), str(all[4])),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("aros").AtSliceIndex(0).AtMapKey("details"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(res, tfjsonpath.New("aros").AtSliceIndex(3).AtMapKey("details_markdown"), knownvalue.Null()),
+		},
+		Check: func(*terraformState) error {
+			// A limit without a client-side filter asks for only what it needs.
+			for _, q := range queriesTo(s, mockportal.EndpointAROs) {
+				v, _ := neturl.ParseQuery(q)
+				if v.Get("limit") != "5" {
+					return fmt.Errorf("limit=5 should ask for pages of 5, sent %q", q)
+				}
+			}
+			return expectAtMost(len(queriesTo(s, mockportal.EndpointAROs)), 2, "ARO page requests for limit = 5")
+		},
+	}))
+}
+
+func TestAccAros_validation(t *testing.T) {
+	_, url := fixtureMock(t)
+	cases := map[string]string{
+		`status = "Pending"`:                      `(?s)status.*value must be one of`,
+		`resolution = "Fixed"`:                    `(?s)resolution.*value must be one of`,
+		`type = "Alert"`:                          `(?s)type.*value must be one of`,
+		`min_severity = "Severe"`:                 `(?s)min_severity.*value must be one of`,
+		`since = "yesterday"`:                     `(?s)since.*"yesterday" is not a time`,
+		`until = "2021-13-45"`:                    `(?s)until.*is not a time`,
+		"org = \"acme\"\norganization_id = \"x\"": `(?s)cannot be configured together.*org,organization_id`,
+		`limit = 0`:                               `(?s)limit.*at least 1`,
+		`id = ""`:                                 `(?s)id.*at least 1`,
+		`organization_id = ""`:                    `(?s)organization_id.*at least 1`,
+		"since = \"2021-02-01 00:00:00\"\nuntil = \"2021-01-01T00:00:00Z\"": `(?s)since is after until`,
+		"since = \"1 day\"\nuntil = \"2 days\"":                             `(?s)since is after until`,
+		`query = "color=red"`:                                               `(?s)query.*unknown query key "color"`,
+		`query = "status"`:                                                  `(?s)query.*"status" is not a key=value pair`,
+		`query = "status=Open&&type=Action"`:                                `(?s)query.*empty pair`,
+		"query = \"status=Open\"\nstatus = \"Open\"":                        `(?s)query.*"status" is also set as the attribute`,
+		`query = "type=Alert"`:                                              `(?s)query.*query key "type".*value must be one of`,
+		`query = "since=last tuesday"`:                                      `(?s)query.*query key "since".*is not a time`,
+		`query = "status=Open&status=Closed"`:                               `(?s)query.*given twice`,
+		"query = \"org=acme\"\norganization_id = \"x\"":                     `(?s)query.*conflicts with the attribute organization_id`,
+		`query = "since=2021-02-01 00:00:00&until=2021-01-01 00:00:00"`:     `(?s)since is after until`,
+	}
+	for body, want := range cases {
+		t.Run(body, func(t *testing.T) {
+			resource.Test(t, testCase(t, resource.TestStep{
+				Config:      providerBlock(url, "") + "data \"covalence_aros\" \"x\" {\n" + body + "\n}\n",
+				ExpectError: regexpMust(want),
+			}))
+		})
+	}
+}
+
+func TestAccAros_query(t *testing.T) {
+	s, url := fixtureMock(t)
+	resource.Test(t, testCase(t,
+		resource.TestStep{
+			Config: providerBlock(url, "") + `
+data "covalence_aros" "q" {
+  query = "resolution=Unresolved&type=Action&org=acme inc&since=2021-01-31 14:00:00"
+}
+`,
+			ExpectError: regexpMust(`(?s)Unknown organization.*matches 2 organizations`),
+		},
+		resource.TestStep{
+			Config: providerBlock(url, "") + `
+data "covalence_aros" "q" {
+  query        = "resolution=Unresolved&type=Action&org=capsule&since=2021-01-31 14:00:00&until=2021-02-01%2000:00:00"
+  min_severity = "Low"
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.covalence_aros.q", tfjsonpath.New("total"), knownvalue.Int64Exact(0)),
+				statecheck.ExpectKnownValue("data.covalence_aros.q", tfjsonpath.New("query"),
+					str("resolution=Unresolved&type=Action&org=capsule&since=2021-01-31 14:00:00&until=2021-02-01%2000:00:00")),
+			},
+			Check: func(*terraformState) error {
+				qs := queriesTo(s, mockportal.EndpointAROs)
+				v, _ := neturl.ParseQuery(qs[len(qs)-1])
+				want := map[string]string{"resolution": "Unresolved", "type": "Action", "organization_id": mockportal.FixtureCapsuleOrgID,
+					"since": "2021-01-31 14:00:00", "until": "2021-02-01 00:00:00"}
+				for k, w := range want {
+					if v.Get(k) != w {
+						return fmt.Errorf("query key %s sent as %q, want %q (query %q)", k, v.Get(k), w, qs[len(qs)-1])
+					}
+				}
+				return nil
+			},
+		},
+	))
+}
+
+func TestAccAros_idIsStableHashOfInputs(t *testing.T) {
+	_, url := fixtureMock(t)
+	var first, second, other string
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + `
+data "covalence_aros" "a" {
+  status = "Open"
+  since  = "7 days"
+}
+data "covalence_aros" "b" {
+  since  = "7 days"
+  status = "Open"
+}
+data "covalence_aros" "c" {
+  status = "Closed"
+  since  = "7 days"
+}
+`,
+		Check: func(s *terraformState) error {
+			first = s.RootModule().Resources["data.covalence_aros.a"].Primary.Attributes["id"]
+			second = s.RootModule().Resources["data.covalence_aros.b"].Primary.Attributes["id"]
+			other = s.RootModule().Resources["data.covalence_aros.c"].Primary.Attributes["id"]
+			if first == "" || first != second || first == other {
+				return fmt.Errorf("ids: a=%q b=%q c=%q; want a == b != c", first, second, other)
+			}
+			if strings.Contains(first, "2026") {
+				return fmt.Errorf("id %q looks like a clock value", first)
+			}
+			return nil
+		},
+	}))
+}
