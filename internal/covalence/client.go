@@ -310,13 +310,13 @@ func (c *Client) decode(u *url.URL, body []byte, out any) error {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input"):
+			de.Offset = int64(len(body))
+			de.Err = errors.New("the body ends early (truncated answer)")
 		case errors.As(err, &se):
 			de.Offset = se.Offset
 		case errors.As(err, &te):
 			de.Offset = te.Offset
-		case errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input"):
-			de.Offset = int64(len(body))
-			de.Err = errors.New("the body ends early (truncated answer)")
 		}
 		return de
 	}

@@ -278,7 +278,7 @@ func orgOfProvider(d *mockportal.Data, orgID string) bool {
 
 func TestAccAros_complianceGate(t *testing.T) {
 	d := mockportal.Generate(3, 5, 400, testNow)
-	s, url := mock(t, d, mockportal.Options{PageCap: 7})
+	s, url := mock(t, d, mockportal.Options{PageCap: 7, PageBase: 1})
 	ids, counts := estateExpectation(d, "High")
 	if len(ids) < 3 {
 		t.Fatalf("generated estate has only %d unresolved High+ AROs", len(ids))

@@ -1,0 +1,133 @@
+package mockportal
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+func TestFixtureBytesMatchShared(t *testing.T) {
+	for _, name := range []string{FixtureAROs, FixtureOrganizations, FixtureOrganizationDetail, FixtureAROTransition} {
+		b := FixtureBytes(name)
+		if len(b) == 0 {
+			t.Errorf("%s: empty", name)
+			continue
+		}
+		shared, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "fes-portal", name))
+		if err != nil {
+			t.Logf("%s: shared copy not available: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(b, shared) {
+			t.Errorf("%s: embedded copy differs from ../shared", name)
+		}
+	}
+	if FixtureBytes("nope.json") != nil {
+		t.Error("unknown fixture is not nil")
+	}
+}
+
+func TestFixtureOrganizations(t *testing.T) {
+	_, hs := startServer(t, FixtureData(), Options{})
+	_, body := get(t, hs.URL, "/my_providers/prov-0001/organizations", testKey)
+	list, ok := decodeJSON(t, body).([]any)
+	if !ok || len(list) != 4 {
+		t.Fatalf("organizations: %s", body)
+	}
+	want := decodeJSON(t, FixtureBytes(FixtureOrganizations)).([]any)
+	if !reflect.DeepEqual(list[:2], want) {
+		t.Errorf("first two organizations differ from organizations.json:\n%v\n%v", list[:2], want)
+	}
+	acme := list[2].(map[string]any)
+	if acme["ID"] != FixtureAROAcmeOrgID || acme["name"] != "Acme Inc." || acme["email"] != "john.smith@foo.bar" {
+		t.Errorf("ARO's org: %v", acme)
+	}
+	detailOrg := list[3].(map[string]any)
+	if detailOrg["ID"] != FixtureDetailOrgID || detailOrg["email"] != nil || detailOrg["email_aro_details"] != true ||
+		detailOrg["client_id"] != "2022-1234-ABC" || detailOrg["name"] != "Test Organization Name" {
+		t.Errorf("detail org list entry: %v", detailOrg)
+	}
+	if _, has := detailOrg["contacts"]; has {
+		t.Errorf("list entry carries detail fields: %v", detailOrg)
+	}
+	if _, has := detailOrg["email"]; !has {
+		t.Errorf("null email omitted: %v", detailOrg)
+	}
+
+	_, body = get(t, hs.URL, "/my_providers/prov-0002/organizations", testKey)
+	other := decodeJSON(t, body).([]any)
+	if len(other) != 1 || other[0].(map[string]any)["ID"] != FixtureOtherOrgID {
+		t.Errorf("prov-0002 organizations: %s", body)
+	}
+}
+
+func TestFixtureOrganizationDetail(t *testing.T) {
+	_, hs := startServer(t, FixtureData(), Options{})
+	want := decodeJSON(t, FixtureBytes(FixtureOrganizationDetail))
+	for _, p := range []string{"/v1/organizations/", "/my_organizations/"} {
+		resp, body := get(t, hs.URL, p+FixtureDetailOrgID, testKey)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		if got := decodeJSON(t, body); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: detail differs from organization_detail.json:\n%s", p, body)
+		}
+	}
+}
+
+func TestFixtureAROs(t *testing.T) {
+	_, hs := startServer(t, FixtureData(), Options{PageBase: 1})
+	p := getPage(t, hs.URL, FixtureProviderID, nil)
+	if ids := p.ids(t); !slices.Equal(ids, []string{FixtureTransitionAROID, FixtureAROID}) || p.Total != 2 || p.Page != 1 {
+		t.Fatalf("prov-0001: ids %v total %d page %d", ids, p.Total, p.Page)
+	}
+	// aros.json's ARO is served exactly (every field, nulls included).
+	want := decodeJSON(t, FixtureBytes(FixtureAROs)).([]any)[0]
+	if got := decodeJSON(t, p.Items[1]); !reflect.DeepEqual(got, want) {
+		t.Errorf("aros.json ARO differs:\n%s", p.Items[1])
+	}
+	// aro_transition.json: every fixture field (extra ones included) is
+	// served; the known fields it lacks are served as null.
+	wantT := decodeJSON(t, FixtureBytes(FixtureAROTransition)).(map[string]any)
+	gotT := decodeJSON(t, p.Items[0]).(map[string]any)
+	for k, v := range wantT {
+		if g, ok := gotT[k]; !ok || !reflect.DeepEqual(g, v) {
+			t.Errorf("transition ARO field %q: got %v (present %v), want %v", k, g, ok, v)
+		}
+	}
+	for k, v := range gotT {
+		if _, ok := wantT[k]; !ok && v != nil {
+			t.Errorf("transition ARO: unexpected non-null field %q = %v", k, v)
+		}
+	}
+	for _, k := range []string{"attachments", "insights", "frameworks", "resolution_time", "resolution_duration_seconds", "data", "external_ticket"} {
+		if _, ok := gotT[k]; !ok {
+			t.Errorf("transition ARO: extra field %q missing", k)
+		}
+	}
+	// The organization filter uses the ARO's organization ID.
+	if ids := getPage(t, hs.URL, FixtureProviderID, q("organization_id", FixtureAROAcmeOrgID)).ids(t); !slices.Equal(ids, []string{FixtureAROID}) {
+		t.Errorf("filter by the fixture ARO's org: %v", ids)
+	}
+	// The other provider has its own ARO only.
+	if ids := getPage(t, hs.URL, FixtureOtherProviderID, nil).ids(t); !slices.Equal(ids, []string{FixtureOtherProviderARO}) {
+		t.Errorf("prov-0002: %v", ids)
+	}
+}
+
+func TestFixtureDataIsFresh(t *testing.T) {
+	a, b := FixtureData(), FixtureData()
+	a.AROs[0].Title = "changed"
+	a.Orgs[3].Detail["status"] = "changed"
+	if b.AROs[0].Title == "changed" || b.Orgs[3].Detail["status"] == "changed" {
+		t.Error("FixtureData shares state between calls")
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(FixtureBytes(FixtureAROs), &raw); err != nil || len(raw) != 1 {
+		t.Fatalf("aros.json: %v", err)
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package mockportal
+
+const raceEnabled = false
