@@ -62,8 +62,8 @@ type ActiveResponseProfile struct {
 // Contact is one key contact of an organization. A contact is either a portal
 // user ("user") or free contact information ("contact_info").
 type Contact struct {
-	ID          *string       `json:"id"`
-	Type        *string       `json:"type"`
+	ID          *string        `json:"id"`
+	Type        *string        `json:"type"`
 	User        *ContactPerson `json:"user"`
 	ContactInfo *ContactPerson `json:"contact_info"`
 }
