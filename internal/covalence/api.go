@@ -174,10 +174,16 @@ func (c *Client) Organizations(ctx context.Context, providerID string) ([]Organi
 	return call.orgs, call.err
 }
 
-// Organization reads one organization's detail (GET organizations/{id}).
+// Organization reads one organization's detail: GET organizations/{id}, or
+// GET my_organizations/{id} where the first path is not found (both are seen).
 func (c *Client) Organization(ctx context.Context, orgID string) (*OrganizationDetail, error) {
 	var out OrganizationDetail
-	if err := c.getJSON(ctx, c.endpoint(nil, "organizations", orgID), &out); err != nil {
+	err := c.getJSON(ctx, c.endpoint(nil, "organizations", orgID), &out)
+	if IsStatus(err, http.StatusNotFound) {
+		out = OrganizationDetail{}
+		err = c.getJSON(ctx, c.endpoint(nil, "my_organizations", orgID), &out)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if out.ID == "" {

@@ -290,5 +290,7 @@ func (p *covalenceProvider) DataSources(context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		newOrgsDataSource,
 		newArosDataSource,
+		newAroDataSource,
+		newOrgDataSource,
 	}
 }
