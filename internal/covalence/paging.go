@@ -201,7 +201,7 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 
 	// Plan the remaining pages from the first answer.
 	pageSize := len(first.items)
-	remaining := (first.total - pg.walked + pageSize - 1) / pageSize
+	remaining := min((first.total-pg.walked+pageSize-1)/pageSize, maxPages)
 	if c.maxParallel > 1 && remaining > 1 {
 		stop, err := c.parallelPages(ctx, pg, first, pageSize, remaining, fetch, take)
 		if stop || err != nil || pg.done() {

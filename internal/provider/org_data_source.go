@@ -40,7 +40,9 @@ func (o *orgDetail) profile() *covalence.OrganizationProfile {
 var contactMapping = newMapping(
 	strField("id", "Contact ID.", func(c *covalence.Contact) *string { return c.ID }),
 	strField("type", "Role of the contact, e.g. `Administrative`, `Billing`, `Technical - Primary`.", func(c *covalence.Contact) *string { return c.Type }),
-	strField("email", "Email.", func(c *covalence.Contact) *string { return personField(c, func(p *covalence.ContactPerson) *string { return p.Email }) }),
+	strField("email", "Email.", func(c *covalence.Contact) *string {
+		return personField(c, func(p *covalence.ContactPerson) *string { return p.Email })
+	}),
 	strField("first_name", "First name.", func(c *covalence.Contact) *string {
 		return personField(c, func(p *covalence.ContactPerson) *string { return p.FirstName })
 	}),

@@ -12,7 +12,6 @@ import (
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
-
 var fixtureDetailChecks = map[string]knownvalue.Check{
 	"id":                     str(mockportal.FixtureDetailOrgID),
 	"name":                   str("Test Organization Name"),
