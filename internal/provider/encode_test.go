@@ -1,0 +1,263 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
+	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
+)
+
+// frameworkListBytes encodes AROs the framework's way: a tftypes.Value tree
+// marshalled by tftypes itself.
+func frameworkListBytes(t testing.TB, root *typeNode, aros []covalence.ARO) []byte {
+	t.Helper()
+	col := &tfCollector{node: root.attrs["aros"].elem}
+	for i := range aros {
+		if err := col.add(&aros[i]); err != nil {
+			t.Fatalf("tftypes path: %v", err)
+		}
+	}
+	b, err := tftypes.NewValue(root.attrs["aros"].typ, col.vals).MarshalMsgPack(root.attrs["aros"].typ) //nolint:staticcheck // the reference
+	if err != nil {
+		t.Fatalf("tftypes marshal: %v", err)
+	}
+	return b
+}
+
+// fastListBytes encodes AROs on the fast path.
+func fastListBytes(t testing.TB, root *typeNode, aros []covalence.ARO) []byte {
+	t.Helper()
+	col := newMPCollector(root.attrs["aros"].elem, prefixRoom)
+	for i := range aros {
+		if err := col.add(&aros[i]); err != nil {
+			t.Fatalf("msgpack path: %v", err)
+		}
+	}
+	var buf bytes.Buffer
+	enc := msgpack.NewEncoder(&buf)
+	if err := enc.EncodeArrayLen(len(aros)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range aros {
+		buf.Write(col.item(i, prefixRoom))
+	}
+	return buf.Bytes()
+}
+
+func assertSameEncoding(t testing.TB, aros []covalence.ARO) {
+	t.Helper()
+	_, root := arosSchemaInfo()
+	want := frameworkListBytes(t, root, aros)
+	got := fastListBytes(t, root, aros)
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		t.Fatalf("fast path msgpack differs from tftypes at byte %d of %d/%d", i, len(got), len(want))
+	}
+}
+
+func decodeFixtureAROs(t testing.TB) []covalence.ARO {
+	t.Helper()
+	var aros []covalence.ARO
+	if err := json.Unmarshal(mockportal.FixtureBytes(mockportal.FixtureAROs), &aros); err != nil {
+		t.Fatal(err)
+	}
+	var tr covalence.ARO
+	if err := json.Unmarshal(mockportal.FixtureBytes(mockportal.FixtureAROTransition), &tr); err != nil {
+		t.Fatal(err)
+	}
+	return append(aros, tr)
+}
+
+// generatedAROs decodes the mock's generated estate as the client would.
+func generatedAROs(t testing.TB, n int) []covalence.ARO {
+	t.Helper()
+	d := mockportal.Generate(11, 5, n, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	raw, err := json.Marshal(d.AROs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aros []covalence.ARO
+	if err := json.Unmarshal(raw, &aros); err != nil {
+		t.Fatal(err)
+	}
+	return aros
+}
+
+func sp(s string) *string { return &s }
+
+func TestFastPathMatchesFramework(t *testing.T) {
+	yes, no := true, false
+	cnt := covalence.Count(1 << 40)
+	serial := covalence.FlexString("007")
+	cases := map[string][]covalence.ARO{
+		"fixtures":     decodeFixtureAROs(t),
+		"empty":        {},
+		"null-heavy":   {{ID: "only-an-id"}},
+		"empty lists":  {{ID: "e", References: covalence.References{}, Steps: []covalence.Step{}, Organization: &covalence.AROOrganization{}}},
+		"unicode":      {{ID: "ü", Title: sp("Connexion suspecte — 日本 🚨"), Details: sp(strings.Repeat("é\u0000\t\"\\", 100)), Severity: sp("Critical")}},
+		"big count":    {{ID: "c", Count: &cnt, SerialID: &serial}},
+		"steps":        {{ID: "s", Steps: []covalence.Step{{ID: sp("1"), Completed: &yes}, {Completed: &no, LastUpdatedTime: sp("2021-05-11 12:58:26")}, {}}}},
+		"references":   {{ID: "r", References: covalence.References{"https://a", "", `{"k":1}`}}},
+		"odd times":    {{ID: "t", CreationTime: sp("not a time"), LastUpdatedTime: sp("2021-05-11T12:58:26.123+02:00")}},
+		"long strings": {{ID: "l", Details: sp(strings.Repeat("x", 70000)), Notes: sp(strings.Repeat("y", 255)), Title: sp(strings.Repeat("z", 31))}},
+		"generated":    generatedAROs(t, 500),
+	}
+	for name, aros := range cases {
+		t.Run(name, func(t *testing.T) { assertSameEncoding(t, aros) })
+	}
+}
+
+// TestFastPathWholeState compares the whole covalence_aros state of both paths.
+func TestFastPathWholeState(t *testing.T) {
+	ctx := context.Background()
+	_, root := arosSchemaInfo()
+	aros := generatedAROs(t, 120)
+	cfg := map[string]tftypes.Value{}
+	for k, n := range root.attrs {
+		cfg[k] = tftypes.NewValue(n.typ, nil)
+	}
+	cfg["status"] = tftypes.NewValue(tftypes.String, "Open")
+	cfg["limit"] = tftypes.NewValue(tftypes.Number, 1000)
+	config := tftypes.NewValue(root.typ, cfg)
+	in := aroInputs{values: map[string]string{"status": "Open"}, includeDetails: true, limit: 1000}
+	res := aroResult{counts: map[string]int64{"Critical": 3, "High": 0}}
+	for i := len(aros) - 1; i >= 0; i-- { // a non-identity order exercises the copying branch
+		res.order = append(res.order, i)
+	}
+	for _, identity := range []bool{false, true} {
+		if identity {
+			for i := range res.order {
+				res.order[i] = i
+			}
+		}
+		vals, err := arosStateValues(config, root, in, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mp := newMPCollector(root.attrs["aros"].elem, prefixRoom)
+		tf := &tfCollector{node: root.attrs["aros"].elem}
+		for i := range aros {
+			if err := mp.add(&aros[i]); err != nil {
+				t.Fatal(err)
+			}
+			_ = tf.add(&aros[i])
+		}
+		fast, err := assembleState(root, vals, mp, res.order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items := make([]tftypes.Value, len(res.order))
+		for i, idx := range res.order {
+			items[i] = tf.vals[idx]
+		}
+		vals["aros"] = tftypes.NewValue(root.attrs["aros"].typ, items)
+		want := tftypes.NewValue(root.typ, vals)
+		got, err := tftypes.ValueFromMsgPack(fast, root.typ) //nolint:staticcheck // decoding the reference
+		if err != nil {
+			t.Fatalf("identity=%v: fast state does not decode: %v", identity, err)
+		}
+		if !got.Equal(want) {
+			diffs, _ := got.Diff(want)
+			t.Fatalf("identity=%v: states differ: %v", identity, diffs)
+		}
+	}
+	_ = ctx
+}
+
+// TestMappingCoversSchema: a schema attribute with no mapping, or a value of
+// the wrong type, is an error on both paths rather than a silent desync.
+func TestMappingCoversSchema(t *testing.T) {
+	_, root := arosSchemaInfo()
+	elem := root.attrs["aros"].elem.typ.(tftypes.Object)
+	extra := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"new_field": tftypes.String}}
+	for k, v := range elem.AttributeTypes {
+		extra.AttributeTypes[k] = v
+	}
+	a := decodeFixtureAROs(t)[0]
+	var err error
+	var v tftypes.Value
+	aroMapping.write(&a, tfSink{node: compileType(extra), out: &v, err: &err})
+	if err == nil || !strings.Contains(err.Error(), `"new_field" has no mapping`) {
+		t.Errorf("tftypes path with an unmapped attribute: %v", err)
+	}
+	err = nil
+	var buf bytes.Buffer
+	aroMapping.write(&a, mpSink{enc: msgpack.NewEncoder(&buf), node: compileType(extra), err: &err})
+	if err == nil || !strings.Contains(err.Error(), `"new_field" has no mapping`) {
+		t.Errorf("msgpack path with an unmapped attribute: %v", err)
+	}
+	wrong := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
+	for k, v := range elem.AttributeTypes {
+		wrong.AttributeTypes[k] = v
+	}
+	wrong.AttributeTypes["title"] = tftypes.Number
+	err = nil
+	aroMapping.write(&a, mpSink{enc: msgpack.NewEncoder(&buf), node: compileType(wrong), err: &err})
+	if err == nil || !strings.Contains(err.Error(), "where the schema has") {
+		t.Errorf("msgpack path with a type mismatch: %v", err)
+	}
+	// And every mapped field is in the schema.
+	for name := range aroMapping.byName {
+		if _, ok := elem.AttributeTypes[name]; !ok {
+			t.Errorf("mapping field %q is not in the schema", name)
+		}
+	}
+}
+
+// FuzzFastPathMatchesFramework: random AROs encode byte-identically on both paths.
+func FuzzFastPathMatchesFramework(f *testing.F) {
+	f.Add(uint64(1), "Malware detected", "2021-05-11 12:58:26", 3)
+	f.Add(uint64(2), "", "", 0)
+	f.Add(uint64(3), "日本 🚨 \x00", "garbage", 9)
+	f.Fuzz(func(t *testing.T, seed uint64, text, when string, n int) {
+		r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+		maybe := func(s string) *string {
+			if r.IntN(4) == 0 {
+				return nil
+			}
+			return &s
+		}
+		n = max(0, min(n, 20))
+		aros := make([]covalence.ARO, n)
+		for i := range aros {
+			a := &aros[i]
+			a.ID = fmt.Sprintf("%d-%s", i, text)
+			a.Title, a.Details, a.CreationTime, a.LastUpdatedTime = maybe(text), maybe(strings.Repeat(text, r.IntN(5))), maybe(when), maybe(when)
+			a.Severity, a.AlertKey, a.DisplayURL = maybe(aroSeverities[r.IntN(6)]), maybe(text), maybe(when)
+			if r.IntN(3) > 0 {
+				c := covalence.Count(r.Int64() - r.Int64())
+				a.Count = &c
+			}
+			if r.IntN(3) > 0 {
+				a.Organization = &covalence.AROOrganization{ID: maybe(text), Name: maybe(when)}
+			}
+			if r.IntN(3) > 0 {
+				a.References = covalence.References{}
+				for j := r.IntN(4); j > 0; j-- {
+					a.References = append(a.References, text)
+				}
+			}
+			if r.IntN(3) > 0 {
+				a.Steps = []covalence.Step{}
+				for j := r.IntN(4); j > 0; j-- {
+					b := r.IntN(2) == 0
+					a.Steps = append(a.Steps, covalence.Step{ID: maybe(text), Completed: &b, Label: maybe(when), LastUpdatedTime: maybe(when)})
+				}
+			}
+		}
+		assertSameEncoding(t, aros)
+	})
+}
