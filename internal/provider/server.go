@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"sort"
+	"os"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -37,8 +36,12 @@ type server struct {
 	p *covalenceProvider
 }
 
+// EnvDisableFastPath, set to 1, serves covalence_aros through the plain
+// framework path: an escape hatch for diagnosis, and the baseline of `make bench`.
+const EnvDisableFastPath = "COVALENCE_DISABLE_FAST_PATH"
+
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	if req.TypeName != arosTypeName {
+	if req.TypeName != arosTypeName || os.Getenv(EnvDisableFastPath) == "1" {
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
 	state, diags := s.readAROs(ctx, req)
@@ -215,6 +218,3 @@ func toAttributePath(p path.Path) *tftypes.AttributePath {
 	}
 	return ap
 }
-
-var _ = sort.Strings
-var _ datasource.DataSource = (*arosDataSource)(nil)
