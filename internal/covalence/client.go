@@ -33,6 +33,9 @@ const (
 	// MaxRetryAfter is the longest Retry-After the client waits for; a server
 	// asking for more ends the request with its error instead of hanging.
 	MaxRetryAfter = 60 * time.Second
+	// RetryBudget bounds the time one request spends waiting between retries,
+	// Retry-After included: a portal that keeps failing gives an error, not a hang.
+	RetryBudget = 60 * time.Second
 	// maxBody bounds one response body.
 	maxBody = 256 << 20
 )
@@ -174,8 +177,8 @@ func New(cfg Config) (*Client, error) {
 			// A pool-wide pause (Retry-After seen by any request) holds this
 			// attempt back; a cancelled context makes the attempt fail at once.
 			_ = th.wait(req.Context())
-			if n, ok := req.Context().Value(attemptKey{}).(*int); ok {
-				*n = attempt + 1
+			if st, ok := req.Context().Value(attemptKey{}).(*attemptState); ok {
+				st.attempts = attempt + 1
 			}
 			if attempt > 0 && c.log != nil {
 				c.log.Debug(req.Context(), "retrying request", map[string]any{
@@ -224,6 +227,12 @@ func newTransport(cfg Config) (*http.Transport, error) {
 
 type attemptKey struct{}
 
+// attemptState follows one request through its retries.
+type attemptState struct {
+	attempts int
+	start    time.Time
+}
+
 // retryPolicy retries 429, 500, 502, 503, 504 and transport failures; never
 // other 4xx, and never after the context ended.
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -240,8 +249,13 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d > MaxRetryAfter {
-			return false, nil // the server wants a longer pause than we are willing to hang for
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			if d > MaxRetryAfter {
+				return false, nil // the server wants a longer pause than we are willing to hang for
+			}
+			if st, ok := ctx.Value(attemptKey{}).(*attemptState); ok && time.Since(st.start)+d > RetryBudget {
+				return false, nil // the retry budget would be spent waiting
+			}
 		}
 		return true, nil
 	}
@@ -249,7 +263,7 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 }
 
 // backoff is exponential with jitter (between half and all of min*2^n, capped
-// at max) and honours Retry-After on 429 and 503.
+// at max); a Retry-After on the answer being retried takes precedence.
 func backoff(minWait, maxWait time.Duration, n int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
@@ -306,7 +320,7 @@ func (c *Client) getJSON(ctx context.Context, u *url.URL, out any) error {
 
 func (c *Client) decode(u *url.URL, body []byte, out any) error {
 	if err := json.Unmarshal(body, out); err != nil {
-		de := &DecodeError{Method: http.MethodGet, Path: c.rel(u), Offset: -1, Size: len(body), Err: err}
+		de := &DecodeError{Method: http.MethodGet, Path: c.rel(u), Offset: -1, Size: len(body), Err: c.scrub(err)}
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
@@ -325,8 +339,8 @@ func (c *Client) decode(u *url.URL, body []byte, out any) error {
 
 // get performs a GET with retries and returns the body of a 200 answer.
 func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
-	tries := 0
-	ctx = context.WithValue(ctx, attemptKey{}, &tries)
+	st := &attemptState{start: time.Now()}
+	ctx = context.WithValue(ctx, attemptKey{}, st)
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("building GET %s: %w", c.rel(u), err)
@@ -340,7 +354,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("GET %s: %w", c.rel(u), context.Cause(ctx))
 		}
-		return nil, &TransportError{Method: http.MethodGet, Path: c.rel(u), Attempts: max(tries, 1), Err: c.scrub(err)}
+		return nil, &TransportError{Method: http.MethodGet, Path: c.rel(u), Attempts: max(st.attempts, 1), Err: c.scrub(err)}
 	}
 	defer func() { _ = resp.Body.Close() }()
 
@@ -348,7 +362,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, &APIError{
 			StatusCode: resp.StatusCode, Method: http.MethodGet, Path: c.rel(u),
-			Excerpt: excerpt(body, c.apiKey), Attempts: max(tries, 1),
+			Excerpt: excerpt(body, c.apiKey), Attempts: max(st.attempts, 1),
 			RetryAfter: resp.Header.Get("Retry-After"),
 		}
 	}
@@ -356,7 +370,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("GET %s: %w", c.rel(u), context.Cause(ctx))
 		}
-		return nil, &TransportError{Method: http.MethodGet, Path: c.rel(u), Attempts: max(tries, 1),
+		return nil, &TransportError{Method: http.MethodGet, Path: c.rel(u), Attempts: max(st.attempts, 1),
 			Err: fmt.Errorf("reading the answer after %d bytes: %w", len(body), c.scrub(readErr))}
 	}
 	if len(body) > maxBody {

@@ -17,9 +17,10 @@ const PageLimit = 500
 // maxPages bounds one read, whatever the server says.
 const maxPages = 100000
 
-// staleLimit is how many pages in a row may bring no new ARO before the read
-// is abandoned as a server repeating itself.
-const staleLimit = 3
+// repeatSlackPages is how many pages' worth of AROs already read a read
+// tolerates beyond what the growth of total explains, before it is abandoned
+// as a server repeating itself.
+const repeatSlackPages = 3
 
 // AROQuery is the server-side filter of an ARO read. Empty fields are not sent.
 type AROQuery struct {
@@ -90,7 +91,8 @@ type pager struct {
 	total    int
 	lastPage int
 	pages    int
-	stale    int
+	first    int // total of the first answer
+	repeats  int // AROs received again
 }
 
 func (p *pager) done() bool { return p.pages > 0 && p.walked >= p.total }
@@ -105,6 +107,9 @@ func (p *pager) absorb(a *pageAnswer) ([]ARO, error) {
 	}
 	if len(a.items) == 0 && p.walked < a.total {
 		return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("total says %d, page %d was empty after %d AROs", a.total, a.page, p.walked)}
+	}
+	if p.pages == 0 {
+		p.first = a.total
 	}
 	p.total, p.lastPage = a.total, a.page
 	p.walked += len(a.items)
@@ -121,13 +126,13 @@ func (p *pager) absorb(a *pageAnswer) ([]ARO, error) {
 		p.seen[id] = struct{}{}
 		fresh = append(fresh, a.items[i])
 	}
-	if len(fresh) == 0 && len(a.items) > 0 {
-		p.stale++
-		if p.stale >= staleLimit {
-			return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("%d pages in a row repeated AROs already read (total %d, page %d)", p.stale, a.total, a.page)}
-		}
-	} else {
-		p.stale = 0
+	// AROs already read come again while new ones arrive (total grows and
+	// pushes older AROs onto later pages), at most as many as arrived; more
+	// than that, plus some slack, means the server repeats itself.
+	p.repeats += len(a.items) - len(fresh)
+	if allowed := max(0, p.total-p.first) + repeatSlackPages*len(a.items); p.repeats > allowed {
+		return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("%d AROs were sent again, more than the %d arrivals since the read began explain (total %d, page %d)",
+			p.repeats, max(0, p.total-p.first), a.total, a.page)}
 	}
 	return fresh, nil
 }
@@ -203,7 +208,7 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 	pageSize := len(first.items)
 	remaining := min((first.total-pg.walked+pageSize-1)/pageSize, maxPages)
 	if c.maxParallel > 1 && remaining > 1 {
-		stop, err := c.parallelPages(ctx, pg, first, pageSize, remaining, fetch, take)
+		stop, err := c.parallelPages(ctx, first, pageSize, remaining, fetch, take)
 		if stop || err != nil || pg.done() {
 			return st, err
 		}
@@ -232,10 +237,11 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 }
 
 // parallelPages fetches pages first.page+1 .. first.page+n with at most
-// c.maxParallel in flight and at most 2*maxParallel answers held ahead of the
-// consumer, and absorbs them in order. It returns (false, nil) with pages
-// left when an answer contradicts the plan; the caller then goes on sequentially.
-func (c *Client) parallelPages(ctx context.Context, pg *pager, first *pageAnswer, pageSize, n int,
+// c.maxParallel requests in flight and at most 2*maxParallel answers held
+// ahead of the consumer, and absorbs them in page order. It returns
+// (false, nil) with pages left when an answer contradicts the plan; the
+// caller then goes on sequentially.
+func (c *Client) parallelPages(ctx context.Context, first *pageAnswer, pageSize, n int,
 	fetch func(context.Context, *int) (*pageAnswer, error), take func(*pageAnswer) (bool, error),
 ) (bool, error) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -249,46 +255,53 @@ func (c *Client) parallelPages(ctx context.Context, pg *pager, first *pageAnswer
 		a   *pageAnswer
 		err error
 	}
-	results := make([]chan result, n)
-	for i := range results {
-		results[i] = make(chan result, 1)
-	}
+	// Futures in page order; the channel's capacity is the look-ahead window.
+	ordered := make(chan chan result, 2*c.maxParallel)
 	inflight := make(chan struct{}, c.maxParallel)
-	ahead := make(chan struct{}, 2*c.maxParallel)
 
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer close(ordered)
 		for i := 0; i < n; i++ {
+			future := make(chan result, 1)
 			select {
-			case ahead <- struct{}{}:
+			case ordered <- future:
 			case <-ctx.Done():
 				return
 			}
 			select {
 			case inflight <- struct{}{}:
 			case <-ctx.Done():
+				future <- result{err: ctx.Err()}
 				return
 			}
 			page := first.page + 1 + i
 			wg.Add(1)
-			go func(i int) {
+			go func() {
 				defer wg.Done()
 				a, err := fetch(ctx, &page)
 				<-inflight
-				results[i] <- result{a, err}
-			}(i)
+				future <- result{a, err}
+			}()
 		}
 	}()
 
 	for i := 0; i < n; i++ {
 		var r result
 		select {
-		case r = <-results[i]:
+		case future, ok := <-ordered:
+			if !ok {
+				return true, ctx.Err()
+			}
+			select {
+			case r = <-future:
+			case <-ctx.Done():
+				return true, ctx.Err()
+			}
 		case <-ctx.Done():
 			return true, ctx.Err()
 		}
-		<-ahead
 		if r.err != nil {
 			if errors.Is(r.err, context.Canceled) && ctx.Err() != nil {
 				return true, ctx.Err()

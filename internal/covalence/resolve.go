@@ -103,7 +103,7 @@ func ParseTimeBound(s string, now time.Time) (time.Time, error) {
 	}
 	for _, layout := range []string{time.RFC3339Nano, PortalTimeLayout, "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, v, time.UTC); err == nil {
-			if t.Year() < 1 || t.Year() > 9999 {
+			if t = t.UTC(); t.Year() < 1 || t.Year() > 9999 {
 				break
 			}
 			return t.UTC(), nil

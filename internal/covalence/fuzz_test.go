@@ -1,0 +1,155 @@
+package covalence
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var fuzzNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+
+func FuzzParseTimeBound(f *testing.F) {
+	for _, s := range []string{
+		"2021-01-31T14:00:00Z", "2021-01-31T14:00:00+02:00", "2021-01-31 14:00:00", "2021-01-31",
+		"12 hours", "7 days ago", "2 WEEKS", "30 minutes", "7 fortnights", "-1 days", "",
+		"999999999 weeks", "0000-01-01", "9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseTimeBound(s, fuzzNow)
+		if err != nil {
+			if !got.IsZero() {
+				t.Errorf("ParseTimeBound(%q) returned %v with error %v", s, got, err)
+			}
+			return
+		}
+		if got.Location() != time.UTC {
+			t.Errorf("ParseTimeBound(%q) = %v, not UTC", s, got)
+		}
+		if y := got.Year(); y < 1 || y > 9999 {
+			t.Errorf("ParseTimeBound(%q) = %v, year %d out of [1, 9999]", s, got, y)
+		}
+		// The result can be sent to the portal and read back.
+		if back, ok := ParsePortalTime(got.Format(PortalTimeLayout)); !ok || !back.Equal(got.Truncate(time.Second)) {
+			t.Errorf("ParseTimeBound(%q) = %v does not round-trip through the portal layout (%v, %v)", s, got, back, ok)
+		}
+	})
+}
+
+func FuzzResolveOrg(f *testing.F) {
+	f.Add("Acme Inc.\nCapsule Corp\nAcme Inc.\nTest Organization Name", "acme")
+	f.Add("Acme\nAcme Inc.\nAcme Logistics", "ACME")
+	f.Add("Initech\nINITECH\nGlobex", "initech")
+	f.Add("Ça Va Sécurité\nUmbrella", "SÉCU")
+	f.Add("a\nb\nc", "  ")
+	f.Add("İstanbul Ops\nKelvin K", "i̇stanbul")
+	f.Add("\xff\xfe\nx", "\xef\xbf\xbd")
+	f.Fuzz(func(t *testing.T, names, query string) {
+		var orgs []Organization
+		for i, n := range strings.Split(names, "\n") {
+			if i >= 64 {
+				break
+			}
+			orgs = append(orgs, Organization{ID: "id-" + string(rune('a'+i%26)) + strings.Repeat("x", i/26), Name: n})
+		}
+		got, err := ResolveOrg(orgs, query)
+		want := strings.ToLower(strings.TrimSpace(query))
+		if err != nil {
+			var me *OrgMatchError
+			if !errors.As(err, &me) {
+				t.Fatalf("ResolveOrg error %v is not an *OrgMatchError", err)
+			}
+			for _, m := range me.Matches {
+				if !strings.Contains(strings.ToLower(m.Name), want) {
+					t.Errorf("listed match %q does not contain %q", m.Name, want)
+				}
+			}
+			for i := 1; i < len(me.Matches); i++ {
+				a, b := me.Matches[i-1], me.Matches[i]
+				if a.Name > b.Name || a.Name == b.Name && a.ID > b.ID {
+					t.Errorf("matches not sorted: %v", me.Matches)
+				}
+			}
+			if len(me.Matches) == 1 {
+				t.Errorf("a single match is reported as an error: %v", err)
+			}
+			return
+		}
+		if want == "" {
+			t.Fatalf("ResolveOrg(%q) succeeded on an empty name", query)
+		}
+		if !strings.Contains(strings.ToLower(got.Name), want) {
+			t.Fatalf("ResolveOrg(%q) = %q, which does not contain the query", query, got.Name)
+		}
+		exact, partial := 0, 0
+		for _, o := range orgs {
+			switch n := strings.ToLower(o.Name); {
+			case n == want:
+				exact++
+			case strings.Contains(n, want):
+				partial++
+			}
+		}
+		isExact := strings.ToLower(got.Name) == want
+		if isExact && exact != 1 || !isExact && (exact != 0 || partial != 1) {
+			t.Fatalf("ResolveOrg(%q) = %q although %d exact and %d substring matches exist", query, got.Name, exact, partial)
+		}
+	})
+}
+
+func FuzzPageDecoder(f *testing.F) {
+	f.Add([]byte(`{"items":[{"ID":"a"},{"ID":"b"}],"total":2,"page":1}`))
+	f.Add([]byte(`{"items":[{"ID":"a"}],"total":3,"page":0}`))
+	f.Add([]byte(`{"items":[{"ID":"a"}],"total":9000000000000000000,"page":0}`))
+	f.Add([]byte(`{"items":[{"ID":"a"},{"ID":"a"}],"total":2,"page":-5}`))
+	f.Add([]byte(`{"items":[],"total":0,"page":0}`))
+	f.Add([]byte(`{"items":null,"total":1,"page":0}`))
+	f.Add([]byte(`{"items":[{"ID":"a","count":1.5}],"total":1,"page":0}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"items":[{"ID":"a","serial_id":11,"references":null}],"total":1,"page":1}`))
+
+	var body atomic.Pointer[[]byte]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/providers/p/aros" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(*body.Load())
+	}))
+	f.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL, APIKey: "fuzz-key", MaxRetries: -1, RequestTimeout: 2 * time.Second, MaxParallel: 8})
+	if err != nil {
+		f.Fatal(err)
+	}
+
+	f.Fuzz(func(t *testing.T, b []byte) {
+		body.Store(&b)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		var got []ARO
+		_, err := c.StreamAROs(ctx, "p", AROQuery{}, func(items []ARO) (bool, error) {
+			got = append(got, items...)
+			return false, nil
+		})
+		if ctx.Err() != nil {
+			t.Fatalf("the read hung until the 2 s guard: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, a := range got {
+			if a.ID == "" || seen[a.ID] {
+				t.Fatalf("result holds an empty or duplicate ID %q", a.ID)
+			}
+			seen[a.ID] = true
+		}
+	})
+}

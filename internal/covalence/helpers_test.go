@@ -1,0 +1,205 @@
+package covalence
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
+)
+
+// mockKey is the mock portal's default accepted key.
+const mockKey = "test-api-key"
+
+// genNow is the fixed "now" of generated estates.
+var genNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// portal is a mock portal behind an httptest server on 127.0.0.1.
+type portal struct {
+	mock *mockportal.Server
+	srv  *httptest.Server
+
+	mu      sync.Mutex
+	headers []http.Header // every request's headers, in arrival order
+}
+
+func newPortal(t testing.TB, data *mockportal.Data, opts mockportal.Options) *portal {
+	t.Helper()
+	p := &portal{mock: mockportal.New(data, opts)}
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.headers = append(p.headers, r.Header.Clone())
+		p.mu.Unlock()
+		p.mock.ServeHTTP(w, r)
+	}))
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *portal) Headers() []http.Header {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.headers)
+}
+
+// fastConfig is a config with short waits so fault tests stay quick.
+func fastConfig(baseURL string) Config {
+	return Config{
+		BaseURL:        baseURL,
+		APIKey:         mockKey,
+		MaxRetries:     3,
+		RetryWaitMin:   time.Millisecond,
+		RetryWaitMax:   10 * time.Millisecond,
+		RequestTimeout: 5 * time.Second,
+		MaxParallel:    4,
+	}
+}
+
+func newClient(t testing.TB, cfg Config) *Client {
+	t.Helper()
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
+}
+
+// setup starts a portal and a fast client against it; tweak may adjust the config.
+func setup(t testing.TB, data *mockportal.Data, opts mockportal.Options, tweak func(*Config)) (*portal, *Client) {
+	t.Helper()
+	p := newPortal(t, data, opts)
+	cfg := fastConfig(p.srv.URL)
+	if opts.APIKey != "" {
+		cfg.APIKey = opts.APIKey
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	return p, newClient(t, cfg)
+}
+
+func testCtx(t testing.TB, d time.Duration) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// expectedIDs lists the IDs of a provider's AROs as the portal orders them:
+// newest first, then ID ascending, unparsable times last.
+func expectedIDs(d *mockportal.Data, providerID string) []string {
+	orgProv := map[string]string{}
+	for _, o := range d.Orgs {
+		if _, ok := orgProv[o.ID]; ok {
+			continue
+		}
+		p := o.ProviderID
+		if p == "" {
+			p = d.MyProviders[0].ID
+		}
+		orgProv[o.ID] = p
+	}
+	type ent struct {
+		id      string
+		created int64
+	}
+	var list []ent
+	for _, a := range d.AROs {
+		prov := d.MyProviders[0].ID
+		if a.Organization != nil {
+			if p, ok := orgProv[a.Organization.ID]; ok {
+				prov = p
+			}
+		}
+		if prov != providerID {
+			continue
+		}
+		c := int64(math.MinInt64)
+		if t, err := time.Parse(mockportal.TimeLayout, a.CreationTime); err == nil {
+			c = t.Unix()
+		}
+		list = append(list, ent{a.ID, c})
+	}
+	slices.SortFunc(list, func(a, b ent) int {
+		if a.created != b.created {
+			if a.created > b.created {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	out := make([]string, len(list))
+	for i, e := range list {
+		out[i] = e.id
+	}
+	return out
+}
+
+func idsOf(aros []ARO) []string {
+	out := make([]string, len(aros))
+	for i, a := range aros {
+		out[i] = a.ID
+	}
+	return out
+}
+
+func assertUniqueIDs(t testing.TB, ids []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if id == "" {
+			t.Fatalf("empty ARO ID in the result")
+		}
+		if seen[id] {
+			t.Fatalf("duplicate ARO ID %s", id)
+		}
+		seen[id] = true
+	}
+}
+
+func assertSameOrder(t testing.TB, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d AROs, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("ARO #%d is %s, want %s (newest-first order broken)", i, got[i], want[i])
+		}
+	}
+}
+
+func asError[T error](t testing.TB, err error) T {
+	t.Helper()
+	var target T
+	if !errors.As(err, &target) {
+		t.Fatalf("error %v (%T) is not a %T", err, err, target)
+	}
+	return target
+}
+
+func mustContain(t testing.TB, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Errorf("%q does not contain %q", s, sub)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
