@@ -25,14 +25,14 @@ type APIError struct {
 func (e *APIError) Error() string {
 	where := e.Method + " " + e.Path
 	var b strings.Builder
-	switch {
-	case e.StatusCode == http.StatusUnauthorized:
+	switch e.StatusCode {
+	case http.StatusUnauthorized:
 		fmt.Fprintf(&b, "the API key was refused (HTTP 401 on %s)", where)
-	case e.StatusCode == http.StatusForbidden:
+	case http.StatusForbidden:
 		fmt.Fprintf(&b, "the API key lacks access to %s (HTTP 403)", where)
-	case e.StatusCode == http.StatusNotFound:
+	case http.StatusNotFound:
 		fmt.Fprintf(&b, "not found (HTTP 404 on %s)", where)
-	case e.StatusCode == http.StatusTooManyRequests:
+	case http.StatusTooManyRequests:
 		fmt.Fprintf(&b, "rate limited by the portal (HTTP 429 on %s, %s)", where, attempts(e.Attempts))
 		if e.RetryAfter != "" {
 			fmt.Fprintf(&b, "; last Retry-After: %s", e.RetryAfter)

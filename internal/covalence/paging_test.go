@@ -263,7 +263,7 @@ func TestStreamAROsTotalLie(t *testing.T) {
 			if ctx.Err() != nil {
 				t.Fatalf("the read hung until the guard timeout: %v", err)
 			}
-			asError[*PagingError](t, err)
+			_ = asError[*PagingError](t, err)
 			mustContain(t, err.Error(), fmt.Sprintf("total says %d", 30+tc.delta))
 			if n := p.mock.Count(mockportal.EndpointAROs); n > 40 {
 				t.Errorf("%d requests for a 5-page estate", n)
@@ -355,7 +355,7 @@ func TestStreamAROsWrongPage(t *testing.T) {
 					return nil
 				})
 				_, _, err := c.ListAROs(testCtx(t, 10*time.Second), genProviderID, AROQuery{})
-				asError[*PagingError](t, err)
+				_ = asError[*PagingError](t, err)
 				mustContain(t, err.Error(), fmt.Sprintf("asked for page 2, the answer says page %d", wrong))
 			})
 		}
@@ -534,7 +534,7 @@ func TestStreamAROsServerRepeatingItself(t *testing.T) {
 	})
 	ctx := testCtx(t, 10*time.Second)
 	_, _, err := c.ListAROs(ctx, mockportal.FixtureProviderID, AROQuery{})
-	asError[*PagingError](t, err)
+	_ = asError[*PagingError](t, err)
 	mustContain(t, err.Error(), "were sent again")
 	// Pages of repeats are tolerated up to repeatSlackPages pages' worth.
 	if n := p.mock.Count(mockportal.EndpointAROs); n != 2+repeatSlackPages {
@@ -552,7 +552,7 @@ func TestStreamAROsHugeTotal(t *testing.T) {
 		})
 		ctx := testCtx(t, 10*time.Second)
 		_, _, err := c.ListAROs(ctx, mockportal.FixtureProviderID, AROQuery{})
-		asError[*PagingError](t, err)
+		_ = asError[*PagingError](t, err)
 		if ctx.Err() != nil {
 			t.Fatalf("parallel %d: hung: %v", par, err)
 		}

@@ -72,7 +72,12 @@ func FixtureData() *Data {
 	if err != nil {
 		panic(fmt.Sprintf("mockportal: fixture %s: %v", FixtureOrganizationDetail, err))
 	}
-	detail := detailRaw.(map[string]any)
+	detail, ok := detailRaw.(map[string]any)
+	if !ok {
+		panic(fmt.Sprintf("mockportal: fixture %s is not a JSON object", FixtureOrganizationDetail))
+	}
+	detailID, _ := detail["ID"].(string)
+	detailName, _ := detail["name"].(string)
 
 	d := &Data{
 		MyProviders: []Provider{{ID: FixtureProviderID, Name: FixtureProviderName}},
@@ -102,8 +107,8 @@ func FixtureData() *Data {
 		})
 	}
 	detailOrg := Organization{
-		ID:              detail["ID"].(string),
-		Name:            detail["name"].(string),
+		ID:              detailID,
+		Name:            detailName,
 		EmailARODetails: detail["email_aro_details"] == true,
 		ProviderID:      FixtureProviderID,
 		Detail:          map[string]any{},

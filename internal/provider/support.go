@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -147,9 +146,4 @@ func (timeBoundValidator) ValidateString(_ context.Context, req validator.String
 	if _, err := covalence.ParseTimeBound(req.ConfigValue.ValueString(), nowFunc()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
 	}
-}
-
-// attrError is a diagnostic on a top-level attribute.
-func attrError(attr, summary, detail string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root(attr), summary, detail)
 }

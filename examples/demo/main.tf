@@ -1,0 +1,106 @@
+# The demo `make demo` applies against the mock portal (scripts/demo.sh).
+# It needs nothing but the covalence provider and Terraform's built-in
+# terraform_data resource. Three jobs:
+#   (a) an inventory of organizations, one terraform_data per organization;
+#   (b) a 7-day ARO report per organization, with severity counts;
+#   (c) a compliance gate on unresolved High/Critical AROs: a check block
+#       that warns, or, with enforce_compliance = true, a precondition that
+#       fails the run.
+terraform {
+  required_version = ">= 1.5" # check blocks
+
+  required_providers {
+    covalence = {
+      source = "covalence-oss/covalence"
+    }
+  }
+}
+
+# Configured from COVALENCE_API_KEY and COVALENCE_BASE_URL.
+provider "covalence" {}
+
+locals {
+  # Organizations by name (assumed unique: Terraform reports a duplicate key).
+  orgs = { for org in data.covalence_orgs.all.orgs : org.name => org }
+
+  # Severities, highest first, for the report.
+  severities = ["Critical", "High", "Medium", "Low", "Warning", "Informational"]
+}
+
+# ---------------------------------------------------------------------------
+# (a) Organization inventory
+# ---------------------------------------------------------------------------
+
+data "covalence_orgs" "all" {}
+
+# One record per organization; a real configuration would create a
+# per-client resource (a folder, a dashboard, a ticket queue, ...) here.
+resource "terraform_data" "org" {
+  for_each = local.orgs
+
+  input = {
+    id                = each.value.id
+    name              = each.value.name
+    email             = each.value.email
+    email_aro_details = each.value.email_aro_details
+  }
+}
+
+# ---------------------------------------------------------------------------
+# (b) 7-day ARO report per organization
+# ---------------------------------------------------------------------------
+
+data "covalence_aros" "last_7_days" {
+  for_each = local.orgs
+
+  organization_id = each.value.id
+  since           = var.report_window
+  include_details = false
+}
+
+# ---------------------------------------------------------------------------
+# (c) Compliance gate: unresolved High or Critical AROs
+# ---------------------------------------------------------------------------
+
+data "covalence_aros" "open_high" {
+  resolution      = "Unresolved"
+  min_severity    = "High"
+  include_details = false
+}
+
+locals {
+  open_high       = data.covalence_aros.open_high
+  open_high_count = local.open_high.total
+  open_high_examples = [
+    for a in slice(local.open_high.aros, 0, min(5, local.open_high_count)) :
+    format("[%s] %s (%s)", a.severity, a.title, try(a.organization.name, "no organization"))
+  ]
+  gate_message = format(
+    "%d unresolved High/Critical AROs (%d Critical, %d High). Newest: %s",
+    local.open_high_count,
+    local.open_high.severity_counts["Critical"],
+    local.open_high.severity_counts["High"],
+    join("; ", local.open_high_examples),
+  )
+}
+
+# Always on: a warning on every plan and apply while the gate is red.
+check "no_unresolved_high_or_critical_aros" {
+  assert {
+    condition     = local.open_high_count == 0
+    error_message = local.gate_message
+  }
+}
+
+# Stands for what this configuration deploys. With enforce_compliance = true
+# its precondition fails the plan while the gate is red.
+resource "terraform_data" "release" {
+  input = "release-1"
+
+  lifecycle {
+    precondition {
+      condition     = !var.enforce_compliance || local.open_high_count == 0
+      error_message = "Compliance gate (enforce_compliance = true): ${local.gate_message}"
+    }
+  }
+}
