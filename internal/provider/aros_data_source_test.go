@@ -393,6 +393,7 @@ func TestAccAros_validation(t *testing.T) {
 		`query = "type=Alert"`:                                              `(?s)query.*query key "type".*value must be one of`,
 		`query = "since=last tuesday"`:                                      `(?s)query.*query key "since".*is not a time`,
 		`query = "status=Open&status=Closed"`:                               `(?s)query.*given twice`,
+		`query = "status="`:                                                 `(?s)query.*"status" has an empty value`,
 		"query = \"org=acme\"\norganization_id = \"x\"":                     `(?s)query.*conflicts with the attribute organization_id`,
 		`query = "since=2021-02-01 00:00:00&until=2021-01-01 00:00:00"`:     `(?s)since is after until`,
 	}
