@@ -77,6 +77,7 @@ type Client struct {
 	apiKey      string
 	userAgent   string
 	maxParallel int
+	timeout     time.Duration
 	http        *retryablehttp.Client
 	log         Logger
 	throttle    *throttle
@@ -160,6 +161,7 @@ func New(cfg Config) (*Client, error) {
 		apiKey:      cfg.APIKey,
 		userAgent:   cfg.UserAgent,
 		maxParallel: cfg.MaxParallel,
+		timeout:     cfg.RequestTimeout,
 		log:         cfg.Logger,
 		throttle:    th,
 		orgs:        map[string]*orgsCall{},
@@ -354,6 +356,9 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("GET %s: %w", c.rel(u), context.Cause(ctx))
 		}
+		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
+			err = &timeoutError{limit: c.timeout, err: err}
+		}
 		return nil, &TransportError{Method: http.MethodGet, Path: c.rel(u), Attempts: max(st.attempts, 1), Err: c.scrub(err)}
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -386,6 +391,18 @@ func (c *Client) scrub(err error) error {
 	}
 	return errors.New(strings.ReplaceAll(err.Error(), c.apiKey, "[REDACTED]"))
 }
+
+// timeoutError is a request that got no answer within the request timeout.
+type timeoutError struct {
+	limit time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("no answer within the request timeout of %s", e.limit)
+}
+func (e *timeoutError) Unwrap() error { return e.err }
+func (e *timeoutError) Timeout() bool { return true }
 
 // isTimeout reports whether err is a network timeout.
 func isTimeout(err error) bool {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -181,5 +182,18 @@ func TestReadBeforeConfigure(t *testing.T) {
 	resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: arosTypeName, Config: &cfg})
 	if err != nil || len(resp.Diagnostics) == 0 || !strings.Contains(resp.Diagnostics[0].Summary, "not configured") || resp.State != nil {
 		t.Errorf("fast path before configure: err %v, diagnostics %+v", err, resp.Diagnostics)
+	}
+}
+
+func TestAccFaults_requestTimeout(t *testing.T) {
+	s, url := fixtureMock(t)
+	faultOn(s, mockportal.EndpointAROs, 1000, mockportal.Fault{Latency: 5 * time.Second})
+	start := time.Now()
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config:      providerBlock(url, "request_timeout = \"300ms\"\nmax_retries = 1") + `data "covalence_aros" "all" {}`,
+		ExpectError: regexpMust(`(?s)Could not reach the FES Portal.*providers/prov-0001/aros.*2 attempts.*no answer within\s+the\s+request\s+timeout\s+of\s+300ms`),
+	}))
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("a 300ms request_timeout took %v to fail", d)
 	}
 }
