@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
+	"strconv"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -44,12 +46,57 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	if req.TypeName != arosTypeName || os.Getenv(EnvDisableFastPath) == "1" {
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
+	release := tightenGC()
 	state, diags := s.readAROs(ctx, req)
+	release()
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: toProtoDiags(diags)}
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
 	}
 	return resp, nil
+}
+
+// readGCPercent is the GC target while fast reads run. Their one large live
+// object, the encoded state, is a pointer-free []byte that costs the
+// collector nothing to mark, while JSON decoding makes much short-lived
+// garbage: collecting it sooner cuts the plugin's peak RSS by about a third
+// for some 20% more CPU (make bench).
+var readGCPercent = envInt("COVALENCE_READ_GOGC", 25)
+
+var gcMu sync.Mutex
+var gcReaders int
+var gcSaved int
+
+// tightenGC lowers the GC percent while at least one fast read runs; the
+// returned func undoes it when the last one ends.
+func tightenGC() (release func()) {
+	if readGCPercent <= 0 {
+		return func() {}
+	}
+	gcMu.Lock()
+	if gcReaders == 0 {
+		gcSaved = debug.SetGCPercent(readGCPercent)
+		if gcSaved >= 0 && gcSaved < readGCPercent { // never loosen a stricter setting
+			debug.SetGCPercent(gcSaved)
+		}
+	}
+	gcReaders++
+	gcMu.Unlock()
+	return func() {
+		gcMu.Lock()
+		gcReaders--
+		if gcReaders == 0 {
+			debug.SetGCPercent(gcSaved)
+		}
+		gcMu.Unlock()
+	}
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
 }
 
 // arosSchemaInfo is covalence_aros's schema and its compiled type, built once

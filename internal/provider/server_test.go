@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"net/http/httptest"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -129,5 +130,23 @@ func BenchmarkReadAROs(b *testing.B) {
 				b.ReportMetric(float64(len(resp.State.MsgPack))/1e6, "MB-state")
 			}
 		})
+	}
+}
+
+func TestTightenGCNests(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	a := tightenGC()
+	b := tightenGC()
+	if got := debug.SetGCPercent(readGCPercent); got != readGCPercent {
+		t.Fatalf("during reads GC percent is %d, want %d", got, readGCPercent)
+	}
+	a()
+	if got := debug.SetGCPercent(readGCPercent); got != readGCPercent {
+		t.Fatalf("with one read left GC percent is %d, want %d", got, readGCPercent)
+	}
+	b()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("after the reads GC percent is %d, want 100 restored", got)
 	}
 }
