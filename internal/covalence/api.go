@@ -27,43 +27,12 @@ func (c *Client) Providers(ctx context.Context) ([]Provider, error) {
 	return out, nil
 }
 
-type providerCall struct {
-	done chan struct{}
-	p    Provider
-	err  error
-}
-
 // ResolveProvider finds the provider to act as. An empty idOrName takes the
 // first of GET my_providers; otherwise an exact ID wins, then an exact name,
-// among GET providers (and my_providers). The answer is cached per client;
-// a failure is not, so a later call tries again.
+// among GET providers (and my_providers). The answer is kept for the life of
+// the client; a failure is not, so a later call tries again.
 func (c *Client) ResolveProvider(ctx context.Context, idOrName string) (Provider, error) {
-	c.mu.Lock()
-	call, ok := c.providers[idOrName]
-	if ok {
-		c.mu.Unlock()
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			return Provider{}, ctx.Err()
-		}
-		if call.err == nil {
-			return call.p, nil
-		}
-		return c.ResolveProvider(ctx, idOrName)
-	}
-	call = &providerCall{done: make(chan struct{})}
-	c.providers[idOrName] = call
-	c.mu.Unlock()
-
-	call.p, call.err = c.resolveProvider(ctx, idOrName)
-	if call.err != nil {
-		c.mu.Lock()
-		delete(c.providers, idOrName)
-		c.mu.Unlock()
-	}
-	close(call.done)
-	return call.p, call.err
+	return c.providers.do(ctx, idOrName, func() (Provider, error) { return c.resolveProvider(ctx, idOrName) })
 }
 
 func (c *Client) resolveProvider(ctx context.Context, idOrName string) (Provider, error) {
@@ -126,52 +95,22 @@ func orNone(items []string) string {
 	return strings.Join(items, ", ")
 }
 
-type orgsCall struct {
-	done chan struct{}
-	orgs []Organization
-	err  error
-}
-
 // Organizations lists a provider's organizations. The list is fetched once
 // per client and provider (concurrent callers share one request); a failure
-// is not cached. Callers must not modify the returned slice.
+// is not kept. Callers must not modify the returned slice.
 func (c *Client) Organizations(ctx context.Context, providerID string) ([]Organization, error) {
-	c.mu.Lock()
-	call, ok := c.orgs[providerID]
-	if ok {
-		c.mu.Unlock()
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+	return c.orgs.do(ctx, providerID, func() ([]Organization, error) {
+		var out []Organization
+		if err := c.getJSON(ctx, c.endpoint(nil, "my_providers", providerID, "organizations"), &out); err != nil {
+			return nil, err
 		}
-		if call.err == nil {
-			return call.orgs, nil
-		}
-		return c.Organizations(ctx, providerID)
-	}
-	call = &orgsCall{done: make(chan struct{})}
-	c.orgs[providerID] = call
-	c.mu.Unlock()
-
-	var out []Organization
-	call.err = c.getJSON(ctx, c.endpoint(nil, "my_providers", providerID, "organizations"), &out)
-	if call.err == nil {
 		for i, o := range out {
 			if o.ID == "" {
-				call.err = fmt.Errorf("GET my_providers/%s/organizations: organization #%d (%q) has no ID", providerID, i+1, o.Name)
-				break
+				return nil, fmt.Errorf("GET my_providers/%s/organizations: organization #%d (%q) has no ID", providerID, i+1, o.Name)
 			}
 		}
-	}
-	call.orgs = out
-	if call.err != nil {
-		c.mu.Lock()
-		delete(c.orgs, providerID)
-		c.mu.Unlock()
-	}
-	close(call.done)
-	return call.orgs, call.err
+		return out, nil
+	})
 }
 
 // Organization reads one organization's detail: GET organizations/{id}, or

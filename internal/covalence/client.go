@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -82,9 +81,8 @@ type Client struct {
 	log         Logger
 	throttle    *throttle
 
-	mu        sync.Mutex
-	orgs      map[string]*orgsCall
-	providers map[string]*providerCall
+	orgs      flight[[]Organization]
+	providers flight[Provider]
 }
 
 // ParseBaseURL checks that raw is an absolute http(s) URL and drops a trailing slash.
@@ -164,8 +162,6 @@ func New(cfg Config) (*Client, error) {
 		timeout:     cfg.RequestTimeout,
 		log:         cfg.Logger,
 		throttle:    th,
-		orgs:        map[string]*orgsCall{},
-		providers:   map[string]*providerCall{},
 	}
 	c.http = &retryablehttp.Client{
 		HTTPClient:   &http.Client{Transport: rt, Timeout: cfg.RequestTimeout},

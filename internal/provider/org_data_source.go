@@ -134,14 +134,9 @@ func (d *orgDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pid, err := d.data.providerID(ctx)
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("resolving the MSSP provider", err))
-		return
-	}
-	orgs, err := d.data.client.Organizations(ctx, pid)
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("listing organizations", err))
+	pid, orgs, diags := d.data.organizations(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var matches []covalence.Organization

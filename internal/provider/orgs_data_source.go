@@ -71,14 +71,9 @@ func (d *orgsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pid, err := d.data.providerID(ctx)
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("resolving the MSSP provider", err))
-		return
-	}
-	all, err := d.data.client.Organizations(ctx, pid)
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("listing organizations", err))
+	_, all, diags := d.data.organizations(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	want := strings.ToLower(m.NameContains.ValueString())

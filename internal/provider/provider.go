@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -74,6 +75,22 @@ func (d *providerData) providerID(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return p.ID, nil
+}
+
+// organizations resolves the MSSP provider and lists its organizations (one
+// request per provider configuration, shared by every data source).
+func (d *providerData) organizations(ctx context.Context) (string, []covalence.Organization, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	pid, err := d.providerID(ctx)
+	if err != nil {
+		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
+		return "", nil, diags
+	}
+	orgs, err := d.client.Organizations(ctx, pid)
+	if err != nil {
+		diags.Append(apiErrorDiag("listing organizations", err))
+	}
+	return pid, orgs, diags
 }
 
 func (p *covalenceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
