@@ -597,3 +597,38 @@ func TestStreamAROsLongArrivalBurst(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamAROsFallsBackToSequential: when a parallel answer contradicts the
+// plan (here total moves because AROs arrive), paging goes on sequentially
+// from that page and still returns every ARO once.
+func TestStreamAROsFallsBackToSequential(t *testing.T) {
+	d := mockportal.Generate(13, 6, 100, genNow)
+	orig := expectedIDs(d, genProviderID)
+	arrivals := []mockportal.ARO{{ID: "late-1", CreationTime: genNow.Add(time.Hour).Format(mockportal.TimeLayout),
+		Title: "arrived", Severity: "High", Status: "Open", Resolution: "Unresolved", Type: "Action"}}
+	p, c := setup(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = 4 })
+	p.mock.SetFault(func(_ mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
+		if n == 3 {
+			return &mockportal.Fault{InsertAROs: arrivals}
+		}
+		return nil
+	})
+	aros, st, err := c.ListAROs(testCtx(t, 10*time.Second), genProviderID, AROQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Sequential {
+		t.Errorf("a moved total did not switch to sequential paging: %+v", st)
+	}
+	got := idsOf(aros)
+	assertUniqueIDs(t, got)
+	have := map[string]bool{}
+	for _, id := range got {
+		have[id] = true
+	}
+	for _, id := range orig {
+		if !have[id] {
+			t.Fatalf("ARO %s missing after the fallback", id)
+		}
+	}
+}
