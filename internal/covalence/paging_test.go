@@ -583,17 +583,7 @@ func TestStreamAROsLongArrivalBurst(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (stats %+v)", err, st)
 			}
-			got := idsOf(aros)
-			assertUniqueIDs(t, got)
-			have := map[string]bool{}
-			for _, id := range got {
-				have[id] = true
-			}
-			for _, id := range orig {
-				if !have[id] {
-					t.Fatalf("original ARO %s missing after the burst", id)
-				}
-			}
+			assertHolds(t, idsOf(aros), orig)
 		})
 	}
 }
@@ -620,15 +610,20 @@ func TestStreamAROsFallsBackToSequential(t *testing.T) {
 	if !st.Sequential {
 		t.Errorf("a moved total did not switch to sequential paging: %+v", st)
 	}
-	got := idsOf(aros)
+	assertHolds(t, idsOf(aros), orig)
+}
+
+// assertHolds checks that got has no duplicate and holds every ID of want.
+func assertHolds(t *testing.T, got, want []string) {
+	t.Helper()
 	assertUniqueIDs(t, got)
 	have := map[string]bool{}
 	for _, id := range got {
 		have[id] = true
 	}
-	for _, id := range orig {
+	for _, id := range want {
 		if !have[id] {
-			t.Fatalf("ARO %s missing after the fallback", id)
+			t.Fatalf("ARO %s missing", id)
 		}
 	}
 }
