@@ -238,6 +238,12 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 		return false, ctx.Err()
 	}
 	if err != nil {
+		// A certificate that does not verify will not verify on the next try.
+		var cve *tls.CertificateVerificationError
+		var hne x509.HostnameError
+		if errors.As(err, &cve) || errors.As(err, &hne) {
+			return false, nil
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) && ue.Timeout() {
 			return true, nil

@@ -559,7 +559,7 @@ func TestAROQueryParameters(t *testing.T) {
 	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, nil)
 	ctx := testCtx(t, 10*time.Second)
 	east := time.FixedZone("UTC+2", 2*3600)
-	since := time.Date(2021, 5, 11, 14, 58, 26, 999, east) // 12:58:26 UTC
+	since := time.Date(2021, 5, 11, 14, 58, 26, 0, east) // 12:58:26 UTC
 	until := time.Date(2021, 5, 11, 13, 0, 0, 0, time.UTC)
 	q := AROQuery{
 		ID: mockportal.FixtureAROID, Status: "Open", Resolution: "Unresolved", Type: "Action",
@@ -787,5 +787,20 @@ func TestContextCancelledBeforeRequest(t *testing.T) {
 	}
 	if n := p.mock.Count(mockportal.EndpointMyProviders); n > 1 {
 		t.Errorf("%d requests after cancellation", n)
+	}
+}
+
+// TestSinceRoundsUp: the portal has whole seconds; a since with a fraction is
+// rounded up (an ARO of 12:58:26 is before 12:58:26.5), until is truncated.
+func TestSinceRoundsUp(t *testing.T) {
+	since := time.Date(2021, 5, 11, 12, 58, 26, 500_000_000, time.UTC)
+	until := time.Date(2021, 5, 11, 13, 0, 0, 900_000_000, time.UTC)
+	whole := time.Date(2021, 5, 11, 12, 0, 0, 0, time.UTC)
+	v := AROQuery{Since: &since, Until: &until}.Values()
+	if v.Get("since") != "2021-05-11 12:58:27" || v.Get("until") != "2021-05-11 13:00:00" {
+		t.Errorf("since=%q until=%q", v.Get("since"), v.Get("until"))
+	}
+	if got := (AROQuery{Since: &whole}).Values().Get("since"); got != "2021-05-11 12:00:00" {
+		t.Errorf("a whole-second since became %q", got)
 	}
 }

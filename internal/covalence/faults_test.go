@@ -2,10 +2,14 @@ package covalence
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -604,5 +608,22 @@ func TestRetryBudget(t *testing.T) {
 		if err != nil || got != c.want {
 			t.Errorf("Retry-After %s: retry=%v (%v), want %v", c.ra, got, err, c.want)
 		}
+	}
+}
+
+// TestCertificateErrorsNotRetried: a certificate that does not verify (wrong
+// host, unknown authority) will not verify on a retry either.
+func TestCertificateErrorsNotRetried(t *testing.T) {
+	ctx := context.Background()
+	for name, err := range map[string]error{
+		"hostname":     &url.Error{Op: "Get", URL: "https://x", Err: x509.HostnameError{Certificate: &x509.Certificate{}, Host: "x"}},
+		"verification": &url.Error{Op: "Get", URL: "https://x", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}},
+	} {
+		if retry, _ := retryPolicy(ctx, nil, err); retry {
+			t.Errorf("%s error retried", name)
+		}
+	}
+	if retry, _ := retryPolicy(ctx, nil, &url.Error{Op: "Get", URL: "https://x", Err: io.ErrUnexpectedEOF}); !retry {
+		t.Error("a dropped connection was not retried")
 	}
 }

@@ -32,6 +32,10 @@ type AROQuery struct {
 	Since, Until   *time.Time
 	// PageSize overrides PageLimit (1..PageLimit) when fewer AROs are needed.
 	PageSize int
+	// Want, when set, is about how many AROs the caller expects to read
+	// before it stops: pages are fetched in parallel only up to that point
+	// (plus one), and sequentially after it, so an early stop wastes no requests.
+	Want int
 }
 
 // Values renders the query as URL parameters (without page).
@@ -48,7 +52,13 @@ func (q AROQuery) Values() url.Values {
 	set("type", q.Type)
 	set("organization_id", q.OrganizationID)
 	if q.Since != nil {
-		v.Set("since", q.Since.UTC().Format(PortalTimeLayout))
+		// The portal has whole seconds: round a lower bound up, so that
+		// nothing before it is included.
+		since := q.Since.UTC()
+		if t := since.Truncate(time.Second); !t.Equal(since) {
+			since = t.Add(time.Second)
+		}
+		v.Set("since", since.Format(PortalTimeLayout))
 	}
 	if q.Until != nil {
 		v.Set("until", q.Until.UTC().Format(PortalTimeLayout))
@@ -163,8 +173,12 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 			v.Set("page", strconv.Itoa(*page))
 		}
 		u := c.endpoint(v, "providers", providerID, "aros")
+		body, err := c.get(ctx, u)
+		if err != nil {
+			return nil, err
+		}
 		var raw AROPage
-		if err := c.getJSON(ctx, u, &raw); err != nil {
+		if err := c.decode(u, body, &raw); err != nil {
 			return nil, err
 		}
 		if raw.Total == nil || raw.Page == nil {
@@ -172,7 +186,7 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 			if raw.Total != nil {
 				missing = "page"
 			}
-			return nil, &DecodeError{Method: "GET", Path: c.rel(u), Offset: -1, Err: fmt.Errorf("the page answer has no %q", missing)}
+			return nil, &DecodeError{Method: "GET", Path: c.rel(u), Offset: -1, Size: len(body), Err: fmt.Errorf("the page answer has no %q", missing)}
 		}
 		if *raw.Total < 0 {
 			return nil, &PagingError{Path: path, Msg: fmt.Sprintf("negative total %d", *raw.Total)}
@@ -207,13 +221,16 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 	// Plan the remaining pages from the first answer.
 	pageSize := len(first.items)
 	remaining := min((first.total-pg.walked+pageSize-1)/pageSize, maxPages)
+	if q.Want > 0 {
+		remaining = min(remaining, max(0, (q.Want-pg.walked+pageSize-1)/pageSize)+1)
+	}
 	if c.maxParallel > 1 && remaining > 1 {
 		stop, err := c.parallelPages(ctx, first, pageSize, remaining, fetch, take)
 		if stop || err != nil || pg.done() {
 			return st, err
 		}
 		st.Sequential = true
-		c.debug(ctx, "ARO paging continues sequentially: an answer contradicted the plan", map[string]any{
+		c.debug(ctx, "ARO paging continues sequentially (an answer contradicted the plan, or the planned pages are read)", map[string]any{
 			"path": path, "page": pg.lastPage, "total": pg.total, "received": pg.walked,
 		})
 	} else {

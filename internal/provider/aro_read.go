@@ -82,6 +82,32 @@ type aroResult struct {
 	matched int              // AROs that matched before limit
 }
 
+// limitReached reports whether more AROs can no longer change the newest
+// limit: the portal sends newest first, so once the last ARO received is
+// strictly older than the limit-th newest so far, the rest are older still.
+// Ties on creation_time (ordered by ID here, perhaps not by the portal) and
+// AROs without a time keep the read going.
+func limitReached(recs []aroRecord, limit int64) bool {
+	if int64(len(recs)) < limit {
+		return false
+	}
+	last := recs[len(recs)-1]
+	if !last.hasTime {
+		return false
+	}
+	times := make([]time.Time, 0, len(recs))
+	for _, r := range recs {
+		if r.hasTime {
+			times = append(times, r.created)
+		}
+	}
+	if int64(len(times)) < limit {
+		return false
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i].After(times[j]) })
+	return last.created.Before(times[limit-1])
+}
+
 func severityRank(s string) int {
 	for i, v := range aroSeverities {
 		if v == s {
@@ -105,7 +131,7 @@ func (in aroInputs) query(now time.Time) (covalence.AROQuery, diag.Diagnostics) 
 		}
 		t, err := covalence.ParseTimeBound(raw, now)
 		if err != nil {
-			diags.AddAttributeError(path.Root(k), "Invalid "+k, err.Error())
+			diags.AddAttributeError(path.Root(in.source(k)), "Invalid "+k, err.Error())
 			continue
 		}
 		if k == "since" {
@@ -138,11 +164,7 @@ func (pd *providerData) readAROs(ctx context.Context, in aroInputs, col aroColle
 		}
 		o, err := covalence.ResolveOrg(orgs, name)
 		if err != nil {
-			attr := "org"
-			if in.fromQuery["org"] {
-				attr = "query"
-			}
-			diags.AddAttributeError(path.Root(attr), "Unknown organization", err.Error())
+			diags.AddAttributeError(path.Root(in.source("org")), "Unknown organization", err.Error())
 			return res, diags
 		}
 		q.OrganizationID = o.ID
@@ -154,6 +176,7 @@ func (pd *providerData) readAROs(ctx context.Context, in aroInputs, col aroColle
 	earlyStop := in.limit > 0 && minRank == 0
 	if earlyStop {
 		q.PageSize = int(min(in.limit, covalence.PageLimit))
+		q.Want = int(in.limit)
 	}
 	var recs []aroRecord
 	var mapErr error
@@ -182,7 +205,7 @@ func (pd *providerData) readAROs(ctx context.Context, in aroInputs, col aroColle
 			}
 			recs = append(recs, rec)
 		}
-		return earlyStop && int64(len(recs)) >= in.limit, nil
+		return earlyStop && limitReached(recs, in.limit), nil
 	})
 	if mapErr != nil {
 		diags.AddError("Internal mapping error", fmt.Sprintf("%v. This is a bug in the provider; please report it.", mapErr))

@@ -220,7 +220,7 @@ func (m arosModel) inputs(ctx context.Context) (aroInputs, diag.Diagnostics) {
 	since, errS := covalence.ParseTimeBound(in.values["since"], now)
 	until, errU := covalence.ParseTimeBound(in.values["until"], now)
 	if in.values["since"] != "" && in.values["until"] != "" && errS == nil && errU == nil && since.After(until) {
-		diags.AddAttributeError(path.Root("since"), "since is after until",
+		diags.AddAttributeError(path.Root(in.source("since")), "since is after until",
 			fmt.Sprintf("since (%q = %s) is after until (%q = %s): the window is empty.",
 				in.values["since"], since.Format("2006-01-02T15:04:05Z07:00"), in.values["until"], until.Format("2006-01-02T15:04:05Z07:00")))
 	}
@@ -264,6 +264,14 @@ func parsePortalQuery(q string) ([]queryPair, error) {
 		out = append(out, queryPair{k, v})
 	}
 	return out, nil
+}
+
+// source is the attribute a value was configured in: its own, or query.
+func (in aroInputs) source(key string) string {
+	if in.fromQuery[key] {
+		return "query"
+	}
+	return key
 }
 
 // hash is the computed id: a stable hash of the inputs.

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	neturl "net/url"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -475,6 +477,80 @@ data "covalence_aros" "c" {
 				return fmt.Errorf("id %q looks like a clock value", first)
 			}
 			return nil
+		},
+	}))
+}
+
+// TestLimitReached: paging stops early only once no later ARO can enter the
+// newest limit.
+func TestLimitReached(t *testing.T) {
+	at := func(s string) aroRecord {
+		if s == "" {
+			return aroRecord{id: "null"}
+		}
+		tm, _ := time.Parse(time.RFC3339, s)
+		return aroRecord{created: tm, hasTime: true}
+	}
+	cases := []struct {
+		recs  []string
+		limit int64
+		want  bool
+	}{
+		{[]string{"2021-01-03T00:00:00Z"}, 2, false},
+		{[]string{"2021-01-03T00:00:00Z", "2021-01-02T00:00:00Z"}, 2, false},                         // the next could tie the 2nd
+		{[]string{"2021-01-03T00:00:00Z", "2021-01-02T00:00:00Z", "2021-01-02T00:00:00Z"}, 2, false}, // a tie: read on
+		{[]string{"2021-01-03T00:00:00Z", "2021-01-02T00:00:00Z", "2021-01-01T00:00:00Z"}, 2, true},
+		{[]string{"2021-01-03T00:00:00Z", "2021-01-02T00:00:00Z", ""}, 2, false}, // no time: read on
+		{[]string{"", "", "2021-01-01T00:00:00Z"}, 2, false},                     // too few with a time
+	}
+	for i, c := range cases {
+		var recs []aroRecord
+		for _, s := range c.recs {
+			recs = append(recs, at(s))
+		}
+		if got := limitReached(recs, c.limit); got != c.want {
+			t.Errorf("case %d: limitReached = %v, want %v", i, got, c.want)
+		}
+	}
+}
+
+// TestAccAros_limitWithTies: AROs that tie on creation_time are ordered by ID
+// even when the portal sends them in another order and a limit cuts between them.
+func TestAccAros_limitWithTies(t *testing.T) {
+	d := mockportal.FixtureData()
+	d.AROs = nil
+	for _, id := range []string{"c", "a", "b"} {
+		d.AROs = append(d.AROs, mockportal.ARO{ID: id, CreationTime: "2024-05-01 10:00:00", Title: id, Severity: "Low"})
+	}
+	d.AROs = append(d.AROs, mockportal.ARO{ID: "z-old", CreationTime: "2024-04-01 10:00:00", Severity: "Low"})
+	s, url := mock(t, d, mockportal.Options{})
+	// The portal sends the tied AROs in reverse ID order.
+	s.SetFault(func(e mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+		if e != mockportal.EndpointAROs {
+			return nil
+		}
+		page := r.URL.Query().Get("page")
+		items := map[string]string{"": `[{"ID":"c","creation_time":"2024-05-01 10:00:00"}]`, "1": `[{"ID":"b","creation_time":"2024-05-01 10:00:00"}]`,
+			"2": `[{"ID":"a","creation_time":"2024-05-01 10:00:00"}]`, "3": `[{"ID":"z-old","creation_time":"2024-04-01 10:00:00"}]`}[page]
+		if items == "" {
+			items = "[]"
+		}
+		p := map[string]string{"": "0"}[page]
+		if p == "" {
+			p = page
+		}
+		return &mockportal.Fault{Body: fmt.Sprintf(`{"items":%s,"total":4,"page":%s}`, items, p)}
+	})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "max_parallel_requests = 1") + `
+data "covalence_aros" "one" {
+  limit = 1
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_aros.one", tfjsonpath.New("aros"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": str("a")}),
+			})),
 		},
 	}))
 }

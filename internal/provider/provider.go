@@ -202,6 +202,9 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 	if cfg.APIKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing API key",
 			"Set the provider attribute api_key or the "+EnvAPIKey+" environment variable to an FES Portal API key.")
+	} else if strings.IndexFunc(cfg.APIKey, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Invalid API key",
+			"api_key (or "+EnvAPIKey+") contains a space or a control character, which an HTTP header cannot carry. Check how the key is read (e.g. a file with a line break inside).")
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = covalence.DefaultBaseURL
@@ -263,9 +266,11 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 	})
 }
 
+// stringOrEnv takes the attribute, else the environment variable, trimmed
+// of surrounding white space (e.g. the line break of a key read with file()).
 func stringOrEnv(v types.String, env string) string {
 	if !v.IsNull() && !v.IsUnknown() {
-		return v.ValueString()
+		return strings.TrimSpace(v.ValueString())
 	}
 	return strings.TrimSpace(os.Getenv(env))
 }

@@ -238,3 +238,20 @@ func expectAtMost(got, limit int, what string) error {
 	}
 	return nil
 }
+
+// A key read with file() keeps its line break: trimmed. A key with a space or
+// control character inside cannot go in a header: a clear error, not a transport one.
+func TestAccProvider_apiKeyWhitespace(t *testing.T) {
+	_, url := fixtureMock(t)
+	cfg := func(key string) string {
+		return fmt.Sprintf("provider \"covalence\" {\n  api_key  = %q\n  base_url = %q\n}\ndata \"covalence_orgs\" \"all\" {}\n", key, url)
+	}
+	resource.Test(t, testCase(t,
+		resource.TestStep{Config: cfg(testAPIKey + "\n"), ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_orgs.all", tfjsonpath.New("orgs"), knownvalue.ListSizeExact(4)),
+		}},
+	))
+	resource.Test(t, testCase(t,
+		resource.TestStep{Config: cfg("two\nlines"), ExpectError: regexp.MustCompile(`(?s)Invalid API key.*control character`)},
+	))
+}
