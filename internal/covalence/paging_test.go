@@ -311,16 +311,7 @@ func TestStreamAROsArrivalsWhilePaging(t *testing.T) {
 						t.Fatalf("%v (stats %+v)", err, st)
 					}
 					got := idsOf(aros)
-					assertUniqueIDs(t, got)
-					have := map[string]bool{}
-					for _, id := range got {
-						have[id] = true
-					}
-					for _, id := range orig {
-						if !have[id] {
-							t.Fatalf("original ARO %s missing after arrivals", id)
-						}
-					}
+					assertHolds(t, got, orig)
 					allowed := map[string]bool{}
 					for _, id := range orig {
 						allowed[id] = true

@@ -341,7 +341,6 @@ func TestAccAros_limitAndDetails(t *testing.T) {
 	d := mockportal.Generate(5, 4, 300, testNow)
 	s, url := mock(t, d, mockportal.Options{PageCap: 100})
 	all, _ := estateExpectation(d, "")
-	_ = all
 	res := "data.covalence_aros.newest"
 	resource.Test(t, testCase(t, resource.TestStep{
 		Config: providerBlock(url, "") + `

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -122,7 +121,6 @@ func TestFastPathMatchesFramework(t *testing.T) {
 
 // TestFastPathWholeState compares the whole covalence_aros state of both paths.
 func TestFastPathWholeState(t *testing.T) {
-	ctx := context.Background()
 	_, root := arosSchemaInfo()
 	aros := generatedAROs(t, 120)
 	cfg := map[string]tftypes.Value{}
@@ -174,7 +172,6 @@ func TestFastPathWholeState(t *testing.T) {
 			t.Fatalf("identity=%v: states differ: %v", identity, diffs)
 		}
 	}
-	_ = ctx
 }
 
 // TestMappingCoversSchema: a schema attribute with no mapping, or a value of
