@@ -45,6 +45,7 @@ type Server struct {
 	counts   map[Endpoint]int
 
 	fault atomic.Pointer[FaultFunc]
+	lim   limiter
 }
 
 type aroEntry struct {
@@ -81,6 +82,8 @@ func New(data *Data, opts Options) *Server {
 		latency:      opts.Latency,
 		counts:       map[Endpoint]int{},
 	}
+	s.lim.now = time.Now
+	s.lim.set(opts.Limits)
 	if s.apiKey == "" {
 		s.apiKey = defaultAPIKey
 	}
@@ -323,7 +326,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ep, arg, ok := route(r.URL)
 	n := s.record(ep, r)
+	aro := ep == EndpointAROs
+	admitted, retryAfter := s.lim.admit(aro)
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() { s.lim.done(admitted, aro, sw.status == http.StatusOK) }()
+	w = sw
 	if !sleep(ctx, s.latency) {
+		return
+	}
+	if !admitted {
+		throttled(w, retryAfter)
 		return
 	}
 	switch s.authorize(r) {
@@ -399,14 +411,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func drop(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			_ = conn.Close()
-			return
-		}
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+		return
 	}
 	panic(http.ErrAbortHandler)
 }
+
+// statusWriter remembers the status written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) serveProviders(mine bool) (int, []byte) {
 	s.mu.RLock()

@@ -226,6 +226,7 @@ type Options struct {
 	// value numbers pages from 0, so pass PageBase: 1 for 1-based pages.
 	PageBase int
 	Latency  time.Duration // added to every request
+	Limits   Limits        // rate limits (SetLimits changes them at run time)
 }
 
 // Endpoint names a group of routes, for faults and request counting.

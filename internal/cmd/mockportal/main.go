@@ -2,6 +2,16 @@
 // HTTP for demos and manual testing.
 //
 //	go run ./internal/cmd/mockportal -api-key demo-api-key -aros 300
+//
+// The API is served under /v1 (the base URL it prints). Rate limits
+// (mockportal.Limits) come from -max-in-flight, -per-second, -burst,
+// -refuse-all and -limit-retry-after. Outside the API, GET /_mock/stats
+// answers the server's mockportal.Stats as JSON (snake_case keys, times in RFC
+// 3339 UTC with nanoseconds or null, plus aro_window_seconds) and
+// POST /_mock/stats/reset zeroes them:
+//
+//	curl -s http://127.0.0.1:PORT/_mock/stats
+//	{"requests":381,"refused":0,"max_in_flight":8,"first_aro":"2026-12-01T14:00:00.123456789Z",...}
 package main
 
 import (
@@ -9,6 +19,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -21,13 +32,17 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "mockportal:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run serves until ctx is done.
+func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("mockportal", flag.ContinueOnError)
 	listen := fs.String("listen", "127.0.0.1:0", "address to listen on")
 	apiKey := fs.String("api-key", "demo-api-key", "Bearer token accepted")
@@ -39,6 +54,12 @@ func run(args []string) error {
 	pageBase := fs.Int("page-base", 1, "number of the first page (0 or 1)")
 	latency := fs.Duration("latency", 0, "latency added to every request")
 	addrFile := fs.String("addr-file", "", "write the base URL to this file once listening")
+	var lim mockportal.Limits
+	fs.IntVar(&lim.MaxInFlight, "max-in-flight", 0, "429 to any request arriving while this many are being served (0: no limit)")
+	fs.Float64Var(&lim.PerSecond, "per-second", 0, "token bucket: requests per second, 429 beyond (0: no limit)")
+	fs.IntVar(&lim.Burst, "burst", 0, "token bucket size (0: max(1, ceil(per-second)))")
+	fs.BoolVar(&lim.RefuseAll, "refuse-all", false, "429 to every request")
+	fs.StringVar(&lim.RetryAfter, "limit-retry-after", "", "Retry-After header sent with the rate limits' 429s (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +69,9 @@ func run(args []string) error {
 	if *pageBase != 0 && *pageBase != 1 {
 		return fmt.Errorf("-page-base must be 0 or 1, got %d", *pageBase)
 	}
+	if lim.MaxInFlight < 0 || lim.PerSecond < 0 || lim.Burst < 0 || math.IsNaN(lim.PerSecond) || math.IsInf(lim.PerSecond, 0) {
+		return fmt.Errorf("-max-in-flight, -per-second and -burst must be finite and >= 0")
+	}
 
 	var data *mockportal.Data
 	if *fixtures {
@@ -55,8 +79,8 @@ func run(args []string) error {
 	} else {
 		data = mockportal.Generate(*seed, *orgs, *aros, time.Now().UTC().Truncate(time.Second))
 	}
-	handler := mockportal.New(data, mockportal.Options{
-		APIKey: *apiKey, PageCap: *pageCap, PageBase: *pageBase, Latency: *latency,
+	portal := mockportal.New(data, mockportal.Options{
+		APIKey: *apiKey, PageCap: *pageCap, PageBase: *pageBase, Latency: *latency, Limits: lim,
 	})
 
 	ln, err := net.Listen("tcp", *listen)
@@ -72,9 +96,7 @@ func run(args []string) error {
 	}
 	fmt.Printf("mockportal listening on %s\n", base)
 
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	srv := &http.Server{Handler: handler(portal), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -91,6 +113,15 @@ func run(args []string) error {
 		return err
 	}
 	return nil
+}
+
+// handler serves the API and, beside it, the stats endpoints.
+func handler(portal *mockportal.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(mockportal.StatsPath, portal.StatsHandler())
+	mux.Handle(mockportal.StatsPath+"/", portal.StatsHandler())
+	mux.Handle("/", portal)
+	return mux
 }
 
 // writeAtomic writes content to a temporary file next to path, then renames it.
