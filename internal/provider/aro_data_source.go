@@ -60,7 +60,7 @@ func (d *aroDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pid, err := d.data.providerID(ctx)
+	pid, err := d.data.msspID(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiag("resolving the MSSP provider", err))
 		return

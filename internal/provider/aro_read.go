@@ -108,72 +108,18 @@ func limitReached(recs []aroRecord, limit int64) bool {
 	return last.created.Before(times[limit-1])
 }
 
-func severityRank(s string) int {
-	for i, v := range aroSeverities {
-		if v == s {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-// query turns the inputs into the portal's filter (org not yet resolved).
-func (in aroInputs) query(now time.Time) (covalence.AROQuery, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	q := covalence.AROQuery{
-		ID: in.values["id"], Status: in.values["status"], Resolution: in.values["resolution"],
-		Type: in.values["type"], OrganizationID: in.values["organization_id"],
-	}
-	for _, k := range []string{"since", "until"} {
-		raw := in.values[k]
-		if raw == "" {
-			continue
-		}
-		t, err := covalence.ParseTimeBound(raw, now)
-		if err != nil {
-			diags.AddAttributeError(path.Root(in.source(k)), "Invalid "+k, err.Error())
-			continue
-		}
-		if k == "since" {
-			q.Since = &t
-		} else {
-			q.Until = &t
-		}
-	}
-	return q, diags
-}
-
-// readAROs runs a covalence_aros query and hands every kept ARO to col. It is
-// shared by the framework path and the fast path.
-func (pd *providerData) readAROs(ctx context.Context, in aroInputs, col aroCollector) (aroResult, diag.Diagnostics) {
+// queryAROs runs one covalence_aros read and hands every kept ARO to col. It
+// is shared by the framework path and the fast path.
+func (pd *providerData) queryAROs(ctx context.Context, in aroInputs, col aroCollector) (aroResult, diag.Diagnostics) {
 	var res aroResult
-	q, diags := in.query(nowFunc())
+	pid, q, diags := pd.portalQuery(ctx, in.query)
 	if diags.HasError() {
 		return res, diags
 	}
-	pid, err := pd.providerID(ctx)
-	if err != nil {
-		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
-		return res, diags
-	}
-	if name := in.values["org"]; name != "" {
-		orgs, err := pd.client.Organizations(ctx, pid)
-		if err != nil {
-			diags.Append(apiErrorDiag("listing organizations to resolve org", err))
-			return res, diags
-		}
-		o, err := covalence.ResolveOrg(orgs, name)
-		if err != nil {
-			diags.AddAttributeError(path.Root(in.source("org")), "Unknown organization", err.Error())
-			return res, diags
-		}
-		q.OrganizationID = o.ID
-	}
 
-	minRank := severityRank(in.minSeverity)
 	// Without a client-side filter the portal's total is the match count, so
 	// a limit can stop paging early.
-	earlyStop := in.limit > 0 && minRank == 0
+	earlyStop := in.limit > 0 && in.query.minRank == 0
 	if earlyStop {
 		q.PageSize = int(min(in.limit, covalence.PageLimit))
 		q.Want = int(in.limit)
@@ -183,14 +129,12 @@ func (pd *providerData) readAROs(ctx context.Context, in aroInputs, col aroColle
 	st, err := pd.client.StreamAROs(ctx, pid, q, func(items []covalence.ARO) (bool, error) {
 		for i := range items {
 			a := &items[i]
+			if !in.query.keeps(a.Severity) {
+				continue
+			}
 			sev := ""
 			if a.Severity != nil {
 				sev = *a.Severity
-			}
-			if minRank > 0 {
-				if r := severityRank(sev); r != 0 && r < minRank {
-					continue
-				}
 			}
 			if !in.includeDetails {
 				a.Details, a.DetailsMarkdown = nil, nil

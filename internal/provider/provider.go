@@ -64,13 +64,13 @@ type providerModel struct {
 
 // providerData is what data sources receive from Configure.
 type providerData struct {
-	client      *covalence.Client
-	providerRef string // provider_id as configured: an ID, a name, or "" for the key's first provider
+	client  *covalence.Client
+	msspRef string // provider_id as configured: an ID, a name, or "" for the key's first MSSP provider
 }
 
-// providerID resolves the MSSP provider to act as (cached by the client).
-func (d *providerData) providerID(ctx context.Context) (string, error) {
-	p, err := d.client.ResolveProvider(ctx, d.providerRef)
+// msspID resolves the MSSP provider to act as (cached by the client).
+func (d *providerData) msspID(ctx context.Context) (string, error) {
+	p, err := d.client.ResolveProvider(ctx, d.msspRef)
 	if err != nil {
 		return "", err
 	}
@@ -81,7 +81,7 @@ func (d *providerData) providerID(ctx context.Context) (string, error) {
 // request per provider configuration, shared by every data source).
 func (d *providerData) organizations(ctx context.Context) (string, []covalence.Organization, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	pid, err := d.providerID(ctx)
+	pid, err := d.msspID(ctx)
 	if err != nil {
 		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
 		return "", nil, diags
@@ -257,7 +257,7 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid provider configuration", err.Error())
 		return
 	}
-	pd := &providerData{client: client, providerRef: stringOrEnv(m.ProviderID, EnvProviderID)}
+	pd := &providerData{client: client, msspRef: stringOrEnv(m.ProviderID, EnvProviderID)}
 	p.configured.Store(pd)
 	resp.DataSourceData = pd
 	tflog.Debug(ctx, "covalence provider configured", map[string]any{

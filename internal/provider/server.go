@@ -128,7 +128,7 @@ func (s *server) readAROs(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 		diags.Append(notConfigured())
 		return nil, diags
 	}
-	in, d := m.inputs(ctx)
+	in, d := m.inputs(nowFunc())
 	diags.Append(d...)
 	if diags.HasError() {
 		return nil, diags
@@ -147,7 +147,7 @@ const prefixRoom = 16
 func encodeAROsState(ctx context.Context, pd *providerData, cfgVal tftypes.Value, root *typeNode, in aroInputs) ([]byte, diag.Diagnostics) {
 	arosNode := root.attrs["aros"]
 	col := newMPCollector(arosNode.elem, prefixRoom)
-	res, diags := pd.readAROs(ctx, in, col)
+	res, diags := pd.queryAROs(ctx, in, col)
 	if diags.HasError() {
 		return nil, diags
 	}

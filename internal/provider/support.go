@@ -129,21 +129,3 @@ func (durationValidator) ValidateString(_ context.Context, req validator.StringR
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
 	}
 }
-
-// timeBoundValidator checks since/until at plan time.
-type timeBoundValidator struct{}
-
-func (timeBoundValidator) Description(context.Context) string {
-	return `must be RFC 3339, "YYYY-MM-DD HH:MM:SS" (UTC), or relative such as "7 days"`
-}
-func (v timeBoundValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (timeBoundValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := covalence.ParseTimeBound(req.ConfigValue.ValueString(), nowFunc()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,9 +15,6 @@ import (
 )
 
 var stringType = types.StringType
-
-// nowFunc is the clock of relative times; tests replace it.
-var nowFunc = func() time.Time { return time.Now().UTC() }
 
 // stateSchema is the part of tfsdk.State.Schema used here.
 type stateSchema interface {

@@ -1,0 +1,427 @@
+package provider
+
+// The filter of the ARO data sources (covalence_aros, covalence_aro_summary),
+// written once: its attributes (aroFilterAttributes), its model
+// (aroFilterModel, embedded in each data source's model), its validation
+// (framework validators: each attribute's own, portalQueryValidator for
+// query, aroFilterValidator across attributes) and the typed query a read
+// turns it into (aroFilterModel.typedQuery, then providerData.portalQuery).
+// A new filter attribute goes here: a field, an attribute, a line in
+// typedQuery (and a query key in queryKeys if the SOAR query had it).
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
+)
+
+// Values the portal uses, in the order the docs list them.
+var (
+	aroStatuses    = []string{"In Triage", "Open", "Closed"}
+	aroResolutions = []string{"Unresolved", "Resolved", "Help Requested", "Dismissed"}
+	aroTypes       = []string{"Action", "Recommendation", "Observation"}
+	// aroSeverities is in rising order.
+	aroSeverities = []string{"Informational", "Warning", "Low", "Medium", "High", "Critical"}
+)
+
+// nowFunc is the clock of relative times; tests replace it. A read takes it
+// once and resolves since and until against that one instant.
+var nowFunc = func() time.Time { return time.Now().UTC() }
+
+// queryKeys are the keys of the SOAR integration's portal query, each
+// validated exactly as the attribute of the same name.
+var queryKeys = []string{"id", "status", "resolution", "type", "org", "since", "until"}
+
+// filterValidators are the validators of each filter attribute, shared by
+// the attribute and the query key of the same name.
+var filterValidators = map[string][]validator.String{
+	"id":              {stringvalidator.LengthAtLeast(1)},
+	"status":          {stringvalidator.OneOf(aroStatuses...)},
+	"resolution":      {stringvalidator.OneOf(aroResolutions...)},
+	"type":            {stringvalidator.OneOf(aroTypes...)},
+	"org":             {stringvalidator.LengthAtLeast(1)},
+	"organization_id": {stringvalidator.LengthAtLeast(1)},
+	"since":           {timeBoundValidator{}},
+	"until":           {timeBoundValidator{}},
+	"min_severity":    {stringvalidator.OneOf(aroSeverities...)},
+}
+
+// aroFilterModel is the filter part of an ARO data source's model; embed it
+// by value (the framework promotes its fields).
+type aroFilterModel struct {
+	Status         types.String `tfsdk:"status"`
+	Resolution     types.String `tfsdk:"resolution"`
+	Type           types.String `tfsdk:"type"`
+	Org            types.String `tfsdk:"org"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	Since          types.String `tfsdk:"since"`
+	Until          types.String `tfsdk:"until"`
+	MinSeverity    types.String `tfsdk:"min_severity"`
+	Query          types.String `tfsdk:"query"`
+}
+
+// fields are the model's values by attribute name.
+func (f *aroFilterModel) fields() map[string]*types.String {
+	return map[string]*types.String{
+		"status": &f.Status, "resolution": &f.Resolution, "type": &f.Type, "org": &f.Org,
+		"organization_id": &f.OrganizationID, "since": &f.Since, "until": &f.Until,
+		"min_severity": &f.MinSeverity, "query": &f.Query,
+	}
+}
+
+// markdownList renders values as a Markdown list of code spans: `a`, `b`.
+func markdownList(vals []string) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = "`" + v + "`"
+	}
+	return strings.Join(q, ", ")
+}
+
+func filterAttribute(name, desc string) schema.StringAttribute {
+	return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: filterValidators[name]}
+}
+
+// aroFilterAttributes are the filter attributes, for the schema of each ARO
+// data source.
+func aroFilterAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"status":          filterAttribute("status", "Only AROs with this workflow status: "+markdownList(aroStatuses)+"."),
+		"resolution":      filterAttribute("resolution", "Only AROs with this resolution: "+markdownList(aroResolutions)+"."),
+		"type":            filterAttribute("type", "Only AROs of this type: "+markdownList(aroTypes)+"."),
+		"org":             filterAttribute("org", "Only AROs of the organization with this name: an exact name match (ignoring case) wins, otherwise the one organization whose name contains it (ignoring case). Several matches or none are an error. Conflicts with `organization_id`."),
+		"organization_id": filterAttribute("organization_id", "Only AROs of the organization with this ID. Conflicts with `org`."),
+		"since":           filterAttribute("since", "Only AROs created at or after this time: RFC 3339 (`2021-01-31T14:00:00Z`), the portal's `2021-01-31 14:00:00` (UTC), or relative to now such as `\"12 hours\"`, `\"7 days\"`, `\"2 weeks\"` (minutes, hours, days, weeks)."),
+		"until":           filterAttribute("until", "Only AROs created at or before this time; same formats as `since`, which must not be after it."),
+		"min_severity": filterAttribute("min_severity", "Only AROs at or above this severity, in the order "+markdownList(aroSeverities)+
+			". Applied by the provider (the portal has no severity filter); an ARO whose severity is missing or unknown is kept, so a compliance gate fails closed."),
+		"query": schema.StringAttribute{Optional: true,
+			MarkdownDescription: "A portal query as the SOAR integration took it, e.g. `\"resolution=Unresolved&type=Recommendation\"` or `\"org=Acme&since=2021-01-31 14:00:00\"`: `&`-separated `key=value` pairs with keys " + markdownList(queryKeys) +
+				"; values may contain spaces. Each pair means the same as the attribute of that name and is validated like it; an unknown key, a pair without `=`, a repeated key or a key also set as an attribute is an error. Meant for migrating playbooks: prefer the typed attributes.",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1), portalQueryValidator{}}},
+	}
+}
+
+// aroFilterConfigValidators check the filter as a whole; both ARO data
+// sources return them from ConfigValidators.
+func aroFilterConfigValidators() []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.Conflicting(path.MatchRoot("org"), path.MatchRoot("organization_id")),
+		aroFilterValidator{},
+	}
+}
+
+// aroQuery is the typed query of the ARO data sources: attributes and query
+// merged, since and until resolved against one clock.
+type aroQuery struct {
+	// Sent to the portal (Org as a name: portalQuery resolves it).
+	ID, Status, Resolution, Type, Org, OrganizationID string
+	Since, Until                                      *time.Time
+	// MinSeverity is applied by the provider: see keeps.
+	MinSeverity string
+	minRank     int
+	// configured is every filter value as written, by key (attributes and
+	// query merged): the input of the stable id.
+	configured map[string]string
+	// fromQuery are the keys whose value came from query.
+	fromQuery map[string]bool
+}
+
+// source is the attribute a value was configured in: its own, or query.
+func (q aroQuery) source(key string) path.Path {
+	if q.fromQuery[key] {
+		return path.Root("query")
+	}
+	return path.Root(key)
+}
+
+// keeps reports whether an ARO of this severity passes min_severity. A
+// missing or unknown severity passes (a compliance gate fails closed).
+func (q aroQuery) keeps(severity *string) bool {
+	if q.minRank == 0 || severity == nil {
+		return true
+	}
+	r := severityRank(*severity)
+	return r == 0 || r >= q.minRank
+}
+
+// idInputs are the configured filter values by key, for stableID.
+func (q aroQuery) idInputs() map[string]string {
+	out := make(map[string]string, len(q.configured)+1)
+	for k, v := range q.configured {
+		out[k] = v
+	}
+	if q.MinSeverity != "" {
+		out["min_severity"] = q.MinSeverity
+	}
+	return out
+}
+
+// severityRank is 1 (Informational) to 6 (Critical), 0 for anything else.
+func severityRank(s string) int {
+	for i, v := range aroSeverities {
+		if v == s {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// typedQuery turns the filter, and the id attribute (null where the data
+// source has no id filter), into the typed query. now is the read's one
+// clock for relative times. Diagnostics name the attribute a value came
+// from, or query.
+func (f aroFilterModel) typedQuery(id types.String, now time.Time) (aroQuery, diag.Diagnostics) {
+	c := f.check(id, now)
+	diags := append(c.own, c.cross...)
+	if c.unknown && !diags.HasError() {
+		diags.AddError("Filter not known",
+			"A filter value is not known at read time. This is a bug in the provider or in Terraform; please report it.")
+	}
+	return c.query, diags
+}
+
+// filterCheck is typedQuery's work, with its problems in two kinds.
+type filterCheck struct {
+	query aroQuery
+	// own: a value is invalid by itself (its attribute's validator reports
+	// it at plan time); cross: values conflict (aroFilterValidator's part).
+	own, cross diag.Diagnostics
+	// unknown: some value is not known yet (plan time only).
+	unknown bool
+}
+
+func (f aroFilterModel) check(id types.String, now time.Time) filterCheck {
+	var c filterCheck
+	q := &c.query
+	q.configured, q.fromQuery = map[string]string{}, map[string]bool{}
+	// The attributes that are also query keys, and organization_id.
+	attrs := map[string]types.String{
+		"id": id, "status": f.Status, "resolution": f.Resolution, "type": f.Type, "org": f.Org,
+		"organization_id": f.OrganizationID, "since": f.Since, "until": f.Until,
+	}
+	for k, v := range attrs {
+		if v.IsUnknown() {
+			c.unknown = true
+		} else if !v.IsNull() {
+			q.configured[k] = v.ValueString()
+		}
+	}
+	c.unknown = c.unknown || f.MinSeverity.IsUnknown() || f.Query.IsUnknown()
+	q.MinSeverity = f.MinSeverity.ValueString()
+	q.minRank = severityRank(q.MinSeverity)
+
+	if !f.Query.IsNull() && !f.Query.IsUnknown() {
+		pairs, err := parsePortalQuery(f.Query.ValueString())
+		if err != nil {
+			c.own.AddAttributeError(path.Root("query"), "Invalid query", err.Error())
+			return c
+		}
+		for _, p := range pairs {
+			if !attrs[p.key].IsNull() {
+				c.cross.AddAttributeError(path.Root("query"), "Invalid query",
+					fmt.Sprintf("query key %q is also set as the attribute %s: set it in one place only.", p.key, p.key))
+				continue
+			}
+			q.configured[p.key] = p.value
+			q.fromQuery[p.key] = true
+		}
+		if q.fromQuery["org"] && !f.OrganizationID.IsNull() {
+			c.cross.AddAttributeError(path.Root("query"), "Invalid query",
+				"query key \"org\" conflicts with the attribute organization_id: use one of them.")
+		}
+	}
+	v := q.configured
+	q.ID, q.Status, q.Resolution, q.Type = v["id"], v["status"], v["resolution"], v["type"]
+	q.Org, q.OrganizationID = v["org"], v["organization_id"]
+
+	// since and until, each parsed once against now.
+	for _, b := range []struct {
+		key string
+		out **time.Time
+	}{{"since", &q.Since}, {"until", &q.Until}} {
+		raw, ok := v[b.key]
+		if !ok {
+			continue
+		}
+		t, err := covalence.ParseTimeBound(raw, now)
+		if err != nil {
+			c.own.AddAttributeError(q.source(b.key), "Invalid "+b.key, err.Error())
+			continue
+		}
+		*b.out = &t
+	}
+	if q.Since != nil && q.Until != nil && q.Since.After(*q.Until) {
+		c.cross.AddAttributeError(q.source("since"), "since is after until",
+			fmt.Sprintf("since (%q = %s) is after until (%q = %s): the window is empty.",
+				v["since"], q.Since.Format(time.RFC3339), v["until"], q.Until.Format(time.RFC3339)))
+	}
+	return c
+}
+
+type queryPair struct{ key, value string }
+
+// parsePortalQuery reads "key=value&key=value" as the SOAR integration took
+// it. Values may contain spaces; %XX escapes are decoded, '+' is kept.
+func parsePortalQuery(q string) ([]queryPair, error) {
+	var out []queryPair
+	seen := map[string]bool{}
+	for _, part := range strings.Split(q, "&") {
+		if strings.TrimSpace(part) == "" {
+			return nil, fmt.Errorf("empty pair in %q (two & in a row, or a leading or trailing &)", q)
+		}
+		k, v, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, fmt.Errorf("%q is not a key=value pair", part)
+		}
+		k = strings.ToLower(strings.TrimSpace(k))
+		v = strings.TrimSpace(v)
+		if dec, err := url.PathUnescape(v); err == nil {
+			v = dec
+		}
+		known := false
+		for _, qk := range queryKeys {
+			known = known || qk == k
+		}
+		if !known {
+			return nil, fmt.Errorf("unknown query key %q: the keys are %s", k, strings.Join(queryKeys, ", "))
+		}
+		if seen[k] {
+			return nil, fmt.Errorf("query key %q is given twice", k)
+		}
+		if v == "" {
+			return nil, fmt.Errorf("query key %q has an empty value", k)
+		}
+		seen[k] = true
+		out = append(out, queryPair{k, v})
+	}
+	return out, nil
+}
+
+// portalQuery resolves the names in q (the MSSP provider, and org when set)
+// and gives the MSSP provider's ID and the portal's filter. The caller sets
+// PageSize and Want.
+func (pd *providerData) portalQuery(ctx context.Context, q aroQuery) (string, covalence.AROQuery, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	cq := covalence.AROQuery{
+		ID: q.ID, Status: q.Status, Resolution: q.Resolution, Type: q.Type,
+		OrganizationID: q.OrganizationID, Since: q.Since, Until: q.Until,
+	}
+	pid, err := pd.msspID(ctx)
+	if err != nil {
+		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
+		return "", cq, diags
+	}
+	if q.Org != "" {
+		orgs, err := pd.client.Organizations(ctx, pid)
+		if err != nil {
+			diags.Append(apiErrorDiag("listing organizations to resolve org", err))
+			return pid, cq, diags
+		}
+		o, err := covalence.ResolveOrg(orgs, q.Org)
+		if err != nil {
+			diags.AddAttributeError(q.source("org"), "Unknown organization", err.Error())
+			return pid, cq, diags
+		}
+		cq.OrganizationID = o.ID
+	}
+	return pid, cq, diags
+}
+
+// ---- validators ---------------------------------------------------------------
+
+// timeBoundValidator checks a since/until value at plan time.
+type timeBoundValidator struct{}
+
+func (timeBoundValidator) Description(context.Context) string {
+	return `must be RFC 3339, "YYYY-MM-DD HH:MM:SS" (UTC), or relative such as "7 days"`
+}
+func (v timeBoundValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (timeBoundValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	// Whether a value parses does not depend on the clock: any instant does.
+	if _, err := covalence.ParseTimeBound(req.ConfigValue.ValueString(), time.Unix(0, 0).UTC()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
+	}
+}
+
+// portalQueryValidator checks a SOAR-style query at plan time: its syntax,
+// and each pair's value with the validators of the attribute of that name
+// (as listvalidator.ValueStringsAre applies its validators to each element).
+type portalQueryValidator struct{}
+
+func (portalQueryValidator) Description(context.Context) string {
+	return "must be &-separated key=value pairs with keys " + strings.Join(queryKeys, ", ") +
+		", each value valid as the attribute of that name"
+}
+func (v portalQueryValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (portalQueryValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return // "" is LengthAtLeast's to report
+	}
+	pairs, err := parsePortalQuery(req.ConfigValue.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", err.Error())
+		return
+	}
+	for _, p := range pairs {
+		for _, v := range filterValidators[p.key] {
+			var vr validator.StringResponse
+			v.ValidateString(ctx, validator.StringRequest{Path: req.Path, PathExpression: req.PathExpression,
+				Config: req.Config, ConfigValue: types.StringValue(p.value)}, &vr)
+			for _, dg := range vr.Diagnostics {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", fmt.Sprintf("query key %q: %s", p.key, dg.Detail()))
+			}
+		}
+	}
+}
+
+// aroFilterValidator checks what no single attribute can: a query key also
+// set as an attribute, query's org beside organization_id, since after until.
+type aroFilterValidator struct{}
+
+func (aroFilterValidator) Description(context.Context) string {
+	return "query keys must not repeat attributes, and since must not be after until"
+}
+func (v aroFilterValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (aroFilterValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	f, id, diags := readAROFilter(ctx, req.Config)
+	if diags.HasError() {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	resp.Diagnostics.Append(f.check(id, nowFunc()).cross...)
+}
+
+// readAROFilter reads the filter attributes and id from a configuration.
+func readAROFilter(ctx context.Context, cfg tfsdk.Config) (aroFilterModel, types.String, diag.Diagnostics) {
+	var f aroFilterModel
+	var id types.String
+	diags := cfg.GetAttribute(ctx, path.Root("id"), &id)
+	for name, v := range f.fields() {
+		diags.Append(cfg.GetAttribute(ctx, path.Root(name), v)...)
+	}
+	return f, id, diags
+}
