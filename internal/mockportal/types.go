@@ -1,15 +1,9 @@
-// Package mockportal is an in-memory implementation of the read side of the
-// FES Portal API contract (../shared/api/fes-portal.md), meant for
-// httptest.NewServer in tests and for the standalone demo server in
-// internal/cmd/mockportal. It knows the contract only: it imports nothing but
-// the standard library.
 package mockportal
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 )
@@ -241,27 +235,6 @@ const (
 	EndpointAROs          Endpoint = "aros"          // GET providers/{id}/aros
 	EndpointUnknown       Endpoint = ""              // any other path
 )
-
-// FaultFunc decides a fault for a request. It is called, after
-// authentication, for every authorised GET to a known endpoint. n is the
-// 1-based count of requests to that endpoint so far, including this one
-// (every request to the endpoint counts, rejected ones too). Return nil for
-// normal behaviour. It may be called concurrently.
-type FaultFunc func(endpoint Endpoint, n int, r *http.Request) *Fault
-
-// Fault describes a misbehaviour for one request.
-type Fault struct {
-	Status     int           // if non-zero: answer this status with Body (default "mock fault")
-	RetryAfter string        // Retry-After header value to send with Status
-	Latency    time.Duration // extra delay before answering
-	Body       string        // with Status: the body; without Status on a 200: replace the whole body
-	Truncate   bool          // send the normal 200 body cut in half (Content-Length of the cut body)
-	Drop       bool          // hijack and close the connection without any answer
-	TotalDelta int           // aros: add this to the reported "total"
-	EmptyItems bool          // aros: "items": [] with the real total
-	WrongPage  *int          // aros: report this "page" instead of the real one
-	InsertAROs []ARO         // aros: insert these AROs permanently before answering
-}
 
 // Request records one request the server received.
 type Request struct {
