@@ -1,10 +1,83 @@
 package mockportal
 
 import (
+	"encoding/json"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
+
+// Every field of ARO but Extra has its field in aroWire: a pointer to it,
+// under the same name, so that wire() cannot miss one.
+func TestAROWireListsEveryField(t *testing.T) {
+	at, wt := reflect.TypeFor[ARO](), reflect.TypeFor[aroWire]()
+	if at.NumField()-1 != wt.NumField() || len(aroKnownKeys) != wt.NumField() || wt.NumField() != 22 {
+		t.Fatalf("ARO has %d fields, aroWire %d, aroKnownKeys %d", at.NumField(), wt.NumField(), len(aroKnownKeys))
+	}
+	var a ARO
+	w := reflect.ValueOf(a.wire())
+	for i := range at.NumField() {
+		f := at.Field(i)
+		if f.Name == "Extra" {
+			continue
+		}
+		wf, ok := wt.FieldByName(f.Name)
+		if !ok || wf.Type != reflect.PointerTo(f.Type) {
+			t.Errorf("ARO.%s (%v): aroWire has %v", f.Name, f.Type, wf.Type)
+			continue
+		}
+		if p := w.FieldByName(f.Name); p.IsNil() || p.Pointer() != reflect.ValueOf(&a).Elem().Field(i).Addr().Pointer() {
+			t.Errorf("wire().%s does not point at ARO.%s", f.Name, f.Name)
+		}
+	}
+}
+
+func TestAROJSONNullsAndValues(t *testing.T) {
+	nulls := `{"ID":"x","alert_key":null,"analyst_notes":null,"count":null,"creation_time":"2024-01-01 00:00:00",` +
+		`"details":null,"details_markdown":null,"display_url":null,"external_bug_id":null,"last_updated_time":"",` +
+		`"notes":null,"organization":null,"references":null,"resolution":"","serial_id":"","severity":"",` +
+		`"status":"","steps":null,"template_id":null,"title":"","triage_id":null,"type":""}`
+	var a ARO
+	if err := json.Unmarshal([]byte(nulls), &a); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, ARO{ID: "x", CreationTime: "2024-01-01 00:00:00"}) {
+		t.Fatalf("decoded %+v", a)
+	}
+	if b, _ := json.Marshal(a); string(b) != nulls {
+		t.Fatalf("encoded\n %s\nwant\n %s", b, nulls)
+	}
+	// Decoding replaces everything, Extra included.
+	n := int64(3)
+	s := "s"
+	full := ARO{
+		ID: "y", AlertKey: &s, AnalystNotes: &s, Count: &n, CreationTime: "c", Details: &s, DetailsMarkdown: &s,
+		DisplayURL: &s, ExternalBugID: &s, LastUpdatedTime: "l", Notes: &s, Organization: &OrgRef{ID: "o", Name: "O", Email: &s},
+		References: []string{"r"}, Resolution: "res", SerialID: "1", Severity: "High", Status: "Open", Title: "t",
+		Steps: []Step{{ID: "st", Label: "L"}}, TemplateID: &s, TriageID: &s, Type: "Action", Extra: map[string]any{"x": "y"},
+	}
+	b, err := json.Marshal(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "null") {
+		t.Fatalf("full ARO has a null: %s", b)
+	}
+	var back ARO
+	back.Extra = map[string]any{"stale": 1}
+	back.Title = "stale"
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, full) {
+		t.Fatalf("round trip %+v (%v)", back, err)
+	}
+	if err := json.Unmarshal(b, &back); err != nil || back.Extra["x"] != "y" || len(back.Extra) != 1 {
+		t.Fatalf("second decode: %+v", back.Extra)
+	}
+	if err := json.Unmarshal([]byte(`{"ID": 5}`), &back); err == nil {
+		t.Fatal("wrong type accepted")
+	}
+}
 
 func TestCompareAROs(t *testing.T) {
 	list := []ARO{
