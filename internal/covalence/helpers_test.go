@@ -3,7 +3,6 @@ package covalence
 import (
 	"context"
 	"errors"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -92,53 +91,14 @@ func testCtx(t testing.TB, d time.Duration) context.Context {
 	return ctx
 }
 
-// expectedIDs lists the IDs of a provider's AROs as the portal orders them:
-// newest first, then ID ascending, unparsable times last.
+// expectedIDs lists the IDs of a provider's AROs as the portal orders them
+// (mockportal.Data.AROsOf: newest first, then ID ascending, unparsable times
+// last).
 func expectedIDs(d *mockportal.Data, providerID string) []string {
-	orgProv := map[string]string{}
-	for _, o := range d.Orgs {
-		if _, ok := orgProv[o.ID]; ok {
-			continue
-		}
-		p := o.ProviderID
-		if p == "" {
-			p = d.MyProviders[0].ID
-		}
-		orgProv[o.ID] = p
-	}
-	type ent struct {
-		id      string
-		created int64
-	}
-	var list []ent
-	for _, a := range d.AROs {
-		prov := d.MyProviders[0].ID
-		if a.Organization != nil {
-			if p, ok := orgProv[a.Organization.ID]; ok {
-				prov = p
-			}
-		}
-		if prov != providerID {
-			continue
-		}
-		c := int64(math.MinInt64)
-		if t, err := time.Parse(mockportal.TimeLayout, a.CreationTime); err == nil {
-			c = t.Unix()
-		}
-		list = append(list, ent{a.ID, c})
-	}
-	slices.SortFunc(list, func(a, b ent) int {
-		if a.created != b.created {
-			if a.created > b.created {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.id, b.id)
-	})
-	out := make([]string, len(list))
-	for i, e := range list {
-		out[i] = e.id
+	aros := d.AROsOf(providerID)
+	out := make([]string, len(aros))
+	for i, a := range aros {
+		out[i] = a.ID
 	}
 	return out
 }

@@ -6,7 +6,8 @@ import (
 	"fmt"
 )
 
-// Copies of ../shared/fixtures/fes-portal/*.json.
+// The contract's example answers (testdata/*.json), verbatim: the project
+// keeps its own copy of the portal's published fixtures.
 //
 //go:embed testdata/aros.json testdata/organizations.json testdata/organization_detail.json testdata/aro_transition.json
 var fixtureFS embed.FS

@@ -1,16 +1,11 @@
-// Package mockportal is an in-memory implementation of the read side of the
-// FES Portal API contract (../shared/api/fes-portal.md), meant for
-// httptest.NewServer in tests and for the standalone demo server in
-// internal/cmd/mockportal. It knows the contract only: it imports nothing but
-// the standard library.
 package mockportal
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
+	"reflect"
 	"time"
 )
 
@@ -85,53 +80,62 @@ type ARO struct {
 	Extra map[string]any
 }
 
-// aroJSON is the wire form of the known ARO fields.
-type aroJSON struct {
-	ID              string   `json:"ID"`
-	AlertKey        *string  `json:"alert_key"`
-	AnalystNotes    *string  `json:"analyst_notes"`
-	Count           *int64   `json:"count"`
-	CreationTime    string   `json:"creation_time"`
-	Details         *string  `json:"details"`
-	DetailsMarkdown *string  `json:"details_markdown"`
-	DisplayURL      *string  `json:"display_url"`
-	ExternalBugID   *string  `json:"external_bug_id"`
-	LastUpdatedTime string   `json:"last_updated_time"`
-	Notes           *string  `json:"notes"`
-	Organization    *OrgRef  `json:"organization"`
-	References      []string `json:"references"`
-	Resolution      string   `json:"resolution"`
-	SerialID        string   `json:"serial_id"`
-	Severity        string   `json:"severity"`
-	Status          string   `json:"status"`
-	Steps           []Step   `json:"steps"`
-	TemplateID      *string  `json:"template_id"`
-	Title           string   `json:"title"`
-	TriageID        *string  `json:"triage_id"`
-	Type            string   `json:"type"`
+// aroWire is the wire form of the known ARO fields, pointing into an ARO. It
+// and ARO.wire are the one place that lists the fields: MarshalJSON encodes
+// through it, UnmarshalJSON decodes through it and aroKnownKeys comes from its
+// tags. A new field goes in ARO, here and in wire.
+type aroWire struct {
+	ID              *string   `json:"ID"`
+	AlertKey        **string  `json:"alert_key"`
+	AnalystNotes    **string  `json:"analyst_notes"`
+	Count           **int64   `json:"count"`
+	CreationTime    *string   `json:"creation_time"`
+	Details         **string  `json:"details"`
+	DetailsMarkdown **string  `json:"details_markdown"`
+	DisplayURL      **string  `json:"display_url"`
+	ExternalBugID   **string  `json:"external_bug_id"`
+	LastUpdatedTime *string   `json:"last_updated_time"`
+	Notes           **string  `json:"notes"`
+	Organization    **OrgRef  `json:"organization"`
+	References      *[]string `json:"references"`
+	Resolution      *string   `json:"resolution"`
+	SerialID        *string   `json:"serial_id"`
+	Severity        *string   `json:"severity"`
+	Status          *string   `json:"status"`
+	Steps           *[]Step   `json:"steps"`
+	TemplateID      **string  `json:"template_id"`
+	Title           *string   `json:"title"`
+	TriageID        **string  `json:"triage_id"`
+	Type            *string   `json:"type"`
 }
 
-var aroKnownKeys = map[string]bool{
-	"ID": true, "alert_key": true, "analyst_notes": true, "count": true, "creation_time": true,
-	"details": true, "details_markdown": true, "display_url": true, "external_bug_id": true,
-	"last_updated_time": true, "notes": true, "organization": true, "references": true,
-	"resolution": true, "serial_id": true, "severity": true, "status": true, "steps": true,
-	"template_id": true, "title": true, "triage_id": true, "type": true,
+func (a *ARO) wire() aroWire {
+	return aroWire{
+		ID: &a.ID, AlertKey: &a.AlertKey, AnalystNotes: &a.AnalystNotes, Count: &a.Count,
+		CreationTime: &a.CreationTime, Details: &a.Details, DetailsMarkdown: &a.DetailsMarkdown,
+		DisplayURL: &a.DisplayURL, ExternalBugID: &a.ExternalBugID, LastUpdatedTime: &a.LastUpdatedTime,
+		Notes: &a.Notes, Organization: &a.Organization, References: &a.References, Resolution: &a.Resolution,
+		SerialID: &a.SerialID, Severity: &a.Severity, Status: &a.Status, Steps: &a.Steps,
+		TemplateID: &a.TemplateID, Title: &a.Title, TriageID: &a.TriageID, Type: &a.Type,
+	}
 }
+
+// aroKnownKeys are the JSON names of aroWire's fields.
+var aroKnownKeys = func() map[string]bool {
+	t := reflect.TypeFor[aroWire]()
+	m := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		m[t.Field(i).Tag.Get("json")] = true
+	}
+	return m
+}()
 
 var orgKnownKeys = map[string]bool{"ID": true, "id": true, "name": true, "email": true, "email_aro_details": true}
 
 // MarshalJSON encodes the ARO as the portal does: every known field (nil ->
 // null) plus the Extra fields.
 func (a ARO) MarshalJSON() ([]byte, error) {
-	base, err := marshalNoEscape(aroJSON{
-		ID: a.ID, AlertKey: a.AlertKey, AnalystNotes: a.AnalystNotes, Count: a.Count,
-		CreationTime: a.CreationTime, Details: a.Details, DetailsMarkdown: a.DetailsMarkdown,
-		DisplayURL: a.DisplayURL, ExternalBugID: a.ExternalBugID, LastUpdatedTime: a.LastUpdatedTime,
-		Notes: a.Notes, Organization: a.Organization, References: a.References, Resolution: a.Resolution,
-		SerialID: a.SerialID, Severity: a.Severity, Status: a.Status, Steps: a.Steps,
-		TemplateID: a.TemplateID, Title: a.Title, TriageID: a.TriageID, Type: a.Type,
-	})
+	base, err := marshalNoEscape(a.wire())
 	if err != nil {
 		return nil, err
 	}
@@ -141,21 +145,15 @@ func (a ARO) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes a portal ARO object; unknown fields go to Extra
 // (numbers kept as json.Number).
 func (a *ARO) UnmarshalJSON(b []byte) error {
-	var w aroJSON
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	*a = ARO{
-		ID: w.ID, AlertKey: w.AlertKey, AnalystNotes: w.AnalystNotes, Count: w.Count,
-		CreationTime: w.CreationTime, Details: w.Details, DetailsMarkdown: w.DetailsMarkdown,
-		DisplayURL: w.DisplayURL, ExternalBugID: w.ExternalBugID, LastUpdatedTime: w.LastUpdatedTime,
-		Notes: w.Notes, Organization: w.Organization, References: w.References, Resolution: w.Resolution,
-		SerialID: w.SerialID, Severity: w.Severity, Status: w.Status, Steps: w.Steps,
-		TemplateID: w.TemplateID, Title: w.Title, TriageID: w.TriageID, Type: w.Type,
+	// Decoding through the pointers leaves a JSON null as the zero value.
+	var out ARO
+	w := out.wire()
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
 	}
 	for k, v := range raw {
 		if aroKnownKeys[k] {
@@ -165,11 +163,12 @@ func (a *ARO) UnmarshalJSON(b []byte) error {
 		if err != nil {
 			return fmt.Errorf("field %q: %w", k, err)
 		}
-		if a.Extra == nil {
-			a.Extra = map[string]any{}
+		if out.Extra == nil {
+			out.Extra = map[string]any{}
 		}
-		a.Extra[k] = val
+		out.Extra[k] = val
 	}
+	*a = out
 	return nil
 }
 
@@ -241,27 +240,6 @@ const (
 	EndpointAROs          Endpoint = "aros"          // GET providers/{id}/aros
 	EndpointUnknown       Endpoint = ""              // any other path
 )
-
-// FaultFunc decides a fault for a request. It is called, after
-// authentication, for every authorised GET to a known endpoint. n is the
-// 1-based count of requests to that endpoint so far, including this one
-// (every request to the endpoint counts, rejected ones too). Return nil for
-// normal behaviour. It may be called concurrently.
-type FaultFunc func(endpoint Endpoint, n int, r *http.Request) *Fault
-
-// Fault describes a misbehaviour for one request.
-type Fault struct {
-	Status     int           // if non-zero: answer this status with Body (default "mock fault")
-	RetryAfter string        // Retry-After header value to send with Status
-	Latency    time.Duration // extra delay before answering
-	Body       string        // with Status: the body; without Status on a 200: replace the whole body
-	Truncate   bool          // send the normal 200 body cut in half (Content-Length of the cut body)
-	Drop       bool          // hijack and close the connection without any answer
-	TotalDelta int           // aros: add this to the reported "total"
-	EmptyItems bool          // aros: "items": [] with the real total
-	WrongPage  *int          // aros: report this "page" instead of the real one
-	InsertAROs []ARO         // aros: insert these AROs permanently before answering
-}
 
 // Request records one request the server received.
 type Request struct {

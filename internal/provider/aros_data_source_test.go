@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	neturl "net/url"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -244,38 +243,15 @@ func estateExpectation(d *mockportal.Data, minSeverity string) (ids []string, co
 	for i, s := range aroSeverities {
 		rank[s] = i + 1
 	}
-	type item struct{ created, id, severity string }
-	var items []item
-	for _, a := range d.AROs {
+	counts = map[string]int64{}
+	for _, a := range d.AROsOf(d.MyProviders[0].ID) { // the portal's order
 		if a.Resolution != "Unresolved" || rank[a.Severity] < rank[minSeverity] {
 			continue
 		}
-		if a.Organization != nil && !orgOfProvider(d, a.Organization.ID) {
-			continue
-		}
-		items = append(items, item{a.CreationTime, a.ID, a.Severity})
-	}
-	sort.Slice(items, func(i, j int) bool {
-		if items[i].created != items[j].created {
-			return items[i].created > items[j].created
-		}
-		return items[i].id < items[j].id
-	})
-	counts = map[string]int64{}
-	for _, it := range items {
-		ids = append(ids, it.id)
-		counts[it.severity]++
+		ids = append(ids, a.ID)
+		counts[a.Severity]++
 	}
 	return ids, counts
-}
-
-func orgOfProvider(d *mockportal.Data, orgID string) bool {
-	for _, o := range d.Orgs {
-		if o.ID == orgID {
-			return o.ProviderID == "" || o.ProviderID == d.MyProviders[0].ID
-		}
-	}
-	return true
 }
 
 func TestAccAros_complianceGate(t *testing.T) {
