@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -91,6 +90,10 @@ func (d *orgsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	m.Orgs = list
-	m.ID = types.StringValue(queryHash(map[string]attr.Value{"name_contains": m.NameContains}))
+	inputs := map[string]string{}
+	if !m.NameContains.IsNull() {
+		inputs["name_contains"] = m.NameContains.ValueString()
+	}
+	m.ID = types.StringValue(stableID(inputs))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -2,10 +2,7 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -40,18 +37,4 @@ func buildList(ctx context.Context, sch stateSchema, name string, n int, write f
 		return types.ListNull(types.StringType), diags
 	}
 	return av.(types.List), diags
-}
-
-// queryHash is a stable identifier of a data source's inputs (never a clock value).
-func queryHash(inputs map[string]attr.Value) string {
-	h := sha256.New()
-	for _, k := range sortedKeys(inputs) {
-		v := inputs[k]
-		s := "<null>"
-		if v != nil && !v.IsNull() {
-			s = v.String()
-		}
-		fmt.Fprintf(h, "%s=%s\n", k, strings.ReplaceAll(s, "\n", `\n`))
-	}
-	return hex.EncodeToString(h.Sum(nil))[:32]
 }
