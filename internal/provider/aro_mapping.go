@@ -2,6 +2,7 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
@@ -128,7 +129,7 @@ var aroMapping = newMapping(
 			aroOrgMapping.write(a.Organization, s)
 		}},
 	field[covalence.ARO]{name: "references",
-		schema: schema.ListAttribute{Computed: true, ElementType: stringType,
+		schema: schema.ListAttribute{Computed: true, ElementType: types.StringType,
 			MarkdownDescription: "References (links, advisories)."},
 		write: func(a *covalence.ARO, s sink) {
 			if a.References == nil {

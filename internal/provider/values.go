@@ -11,8 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-var stringType = types.StringType
-
 // stateSchema is the part of tfsdk.State.Schema used here.
 type stateSchema interface {
 	TypeAtPath(context.Context, path.Path) (attr.Type, diag.Diagnostics)
