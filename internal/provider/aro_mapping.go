@@ -166,13 +166,3 @@ var aroMapping = newMapping(
 	strField("triage_id", "Triage ID.", func(a *covalence.ARO) *string { return a.TriageID }),
 	strField("type", "`Action`, `Recommendation` or `Observation`.", func(a *covalence.ARO) *string { return a.Type }),
 )
-
-// lift turns a mapping of T into fields of U, which holds a T.
-func lift[T, U any](m mapping[T], get func(*U) *T) []field[U] {
-	out := make([]field[U], len(m.fields))
-	for i, f := range m.fields {
-		write := f.write
-		out[i] = field[U]{name: f.name, schema: f.schema, write: func(u *U, s sink) { write(get(u), s) }}
-	}
-	return out
-}
