@@ -189,7 +189,9 @@ func severityRank(s string) int {
 // from, or query.
 func (f aroFilterModel) typedQuery(id types.String, now time.Time) (aroQuery, diag.Diagnostics) {
 	c := f.check(id, now)
-	diags := append(c.own, c.cross...)
+	var diags diag.Diagnostics
+	diags.Append(c.own...)
+	diags.Append(c.cross...)
 	if c.unknown && !diags.HasError() {
 		diags.AddError("Filter not known",
 			"A filter value is not known at read time. This is a bug in the provider or in Terraform; please report it.")
