@@ -1,5 +1,3 @@
-// Package provider implements the covalence Terraform provider on
-// terraform-plugin-framework, with a streaming fast path for covalence_aros.
 package provider
 
 import (
