@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
@@ -34,5 +33,4 @@ func main() {
 	if err := tf6server.Serve(providerAddress, provider.NewServer(version+"+"+commit), opts...); err != nil {
 		log.Fatal(err)
 	}
-	_ = context.Background
 }

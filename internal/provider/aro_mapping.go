@@ -2,6 +2,7 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
@@ -128,7 +129,7 @@ var aroMapping = newMapping(
 			aroOrgMapping.write(a.Organization, s)
 		}},
 	field[covalence.ARO]{name: "references",
-		schema: schema.ListAttribute{Computed: true, ElementType: stringType,
+		schema: schema.ListAttribute{Computed: true, ElementType: types.StringType,
 			MarkdownDescription: "References (links, advisories)."},
 		write: func(a *covalence.ARO, s sink) {
 			if a.References == nil {
@@ -165,13 +166,3 @@ var aroMapping = newMapping(
 	strField("triage_id", "Triage ID.", func(a *covalence.ARO) *string { return a.TriageID }),
 	strField("type", "`Action`, `Recommendation` or `Observation`.", func(a *covalence.ARO) *string { return a.Type }),
 )
-
-// lift turns a mapping of T into fields of U, which holds a T.
-func lift[T, U any](m mapping[T], get func(*U) *T) []field[U] {
-	out := make([]field[U], len(m.fields))
-	for i, f := range m.fields {
-		write := f.write
-		out[i] = field[U]{name: f.name, schema: f.schema, write: func(u *U, s sink) { write(get(u), s) }}
-	}
-	return out
-}

@@ -4,10 +4,12 @@ package provider
 // written once: its attributes (aroFilterAttributes), its model
 // (aroFilterModel, embedded in each data source's model), its validation
 // (framework validators: each attribute's own, portalQueryValidator for
-// query, aroFilterValidator across attributes) and the typed query a read
-// turns it into (aroFilterModel.typedQuery, then providerData.portalQuery).
-// A new filter attribute goes here: a field, an attribute, a line in
-// typedQuery (and a query key in queryKeys if the SOAR query had it).
+// query, both in validators.go, and aroFilterValidator across attributes)
+// and the typed query a read turns it into (aroFilterModel.typedQuery, then
+// providerData.portalQuery). A new filter attribute goes here: a model
+// field, an attribute, its validators in filterValidators, a line in check
+// (and a key in queryKeys if the SOAR query has it), then the portal
+// parameter in covalence.AROQuery.
 
 import (
 	"context"
@@ -187,7 +189,9 @@ func severityRank(s string) int {
 // from, or query.
 func (f aroFilterModel) typedQuery(id types.String, now time.Time) (aroQuery, diag.Diagnostics) {
 	c := f.check(id, now)
-	diags := append(c.own, c.cross...)
+	var diags diag.Diagnostics
+	diags.Append(c.own...)
+	diags.Append(c.cross...)
 	if c.unknown && !diags.HasError() {
 		diags.AddError("Filter not known",
 			"A filter value is not known at read time. This is a bug in the provider or in Terraform; please report it.")
@@ -340,60 +344,6 @@ func (pd *providerData) portalQuery(ctx context.Context, q aroQuery) (string, co
 		cq.OrganizationID = o.ID
 	}
 	return pid, cq, diags
-}
-
-// ---- validators ---------------------------------------------------------------
-
-// timeBoundValidator checks a since/until value at plan time.
-type timeBoundValidator struct{}
-
-func (timeBoundValidator) Description(context.Context) string {
-	return `must be RFC 3339, "YYYY-MM-DD HH:MM:SS" (UTC), or relative such as "7 days"`
-}
-func (v timeBoundValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (timeBoundValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	// Whether a value parses does not depend on the clock: any instant does.
-	if _, err := covalence.ParseTimeBound(req.ConfigValue.ValueString(), time.Unix(0, 0).UTC()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
-	}
-}
-
-// portalQueryValidator checks a SOAR-style query at plan time: its syntax,
-// and each pair's value with the validators of the attribute of that name
-// (as listvalidator.ValueStringsAre applies its validators to each element).
-type portalQueryValidator struct{}
-
-func (portalQueryValidator) Description(context.Context) string {
-	return "must be &-separated key=value pairs with keys " + strings.Join(queryKeys, ", ") +
-		", each value valid as the attribute of that name"
-}
-func (v portalQueryValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (portalQueryValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
-		return // "" is LengthAtLeast's to report
-	}
-	pairs, err := parsePortalQuery(req.ConfigValue.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", err.Error())
-		return
-	}
-	for _, p := range pairs {
-		for _, v := range filterValidators[p.key] {
-			var vr validator.StringResponse
-			v.ValidateString(ctx, validator.StringRequest{Path: req.Path, PathExpression: req.PathExpression,
-				Config: req.Config, ConfigValue: types.StringValue(p.value)}, &vr)
-			for _, dg := range vr.Diagnostics {
-				resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", fmt.Sprintf("query key %q: %s", p.key, dg.Detail()))
-			}
-		}
-	}
 }
 
 // aroFilterValidator checks what no single attribute can: a query key also

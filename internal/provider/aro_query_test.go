@@ -1,13 +1,17 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // filter is an aroFilterModel with the given attributes set, the rest null.
@@ -141,5 +145,47 @@ func TestSourcePath(t *testing.T) {
 	q := aroQuery{fromQuery: map[string]bool{"org": true}}
 	if !q.source("org").Equal(path.Root("query")) || !q.source("since").Equal(path.Root("since")) {
 		t.Errorf("source: %v %v", q.source("org"), q.source("since"))
+	}
+}
+
+// Plan-time validation of the filter reports each problem once: the
+// attribute validators and aroFilterValidator do not overlap.
+func TestFilterValidationReportsEachProblemOnce(t *testing.T) {
+	srv := providerserver.NewProtocol6(New("test")())()
+	_, root := arosSchemaInfo()
+	for _, set := range []map[string]string{
+		{"since": "yesterday"},
+		{"query": "since=yesterday"},
+		{"query": "type=Alert"},
+		{"query": "color=red"},
+		{"query": "status=Open", "status": "Open"},
+		{"query": "org=acme", "organization_id": "x"},
+		{"since": "1 day", "until": "2 days"},
+		{"query": "since=1 day&until=2 days"},
+		{"since": "yesterday", "until": "2 days"},
+	} {
+		vals := map[string]tftypes.Value{}
+		for k, n := range root.attrs {
+			vals[k] = tftypes.NewValue(n.typ, nil)
+		}
+		for k, v := range set {
+			vals[k] = tftypes.NewValue(tftypes.String, v)
+		}
+		cfg, err := tfprotov6.NewDynamicValue(root.typ, tftypes.NewValue(root.typ, vals))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := srv.ValidateDataResourceConfig(context.Background(), &tfprotov6.ValidateDataResourceConfigRequest{
+			TypeName: arosTypeName, Config: &cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range resp.Diagnostics {
+			got = append(got, d.Summary+": "+d.Detail)
+		}
+		if len(got) != 1 {
+			t.Errorf("%v: %d diagnostics, want 1: %q", set, len(got), got)
+		}
 	}
 }

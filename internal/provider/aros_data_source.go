@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -93,17 +93,15 @@ func (m arosModel) inputs(now time.Time) (aroInputs, diag.Diagnostics) {
 	return in, diags
 }
 
-// hash is the computed id: a stable hash of the inputs.
-func (in aroInputs) hash() string {
-	vals := map[string]attr.Value{
-		"min_severity":    types.StringValue(in.query.MinSeverity),
-		"include_details": types.BoolValue(in.includeDetails),
-		"limit":           types.Int64Value(in.limit),
+// id is the computed id: a stable hash of the inputs as configured (the
+// filter, include_details, limit).
+func (in aroInputs) id() string {
+	inputs := in.query.idInputs()
+	inputs["include_details"] = strconv.FormatBool(in.includeDetails)
+	if in.limit > 0 {
+		inputs["limit"] = strconv.FormatInt(in.limit, 10)
 	}
-	for k, v := range in.query.configured {
-		vals[k] = types.StringValue(v)
-	}
-	return queryHash(vals)
+	return stableID(inputs)
 }
 
 func (d *arosDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -149,7 +147,7 @@ func arosStateValues(config tftypes.Value, root *typeNode, in aroInputs, res aro
 		return nil, fmt.Errorf("reading the configuration: %w", err)
 	}
 	if v, ok := vals["id"]; !ok || v.IsNull() {
-		vals["id"] = tftypes.NewValue(tftypes.String, in.hash())
+		vals["id"] = tftypes.NewValue(tftypes.String, in.id())
 	}
 	vals["include_details"] = tftypes.NewValue(tftypes.Bool, in.includeDetails)
 	vals["total"] = tftypes.NewValue(tftypes.Number, big.NewFloat(float64(len(res.order))))

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -95,4 +96,15 @@ func (b *bodyLogger) Close() error {
 		b.log(b.buf.Bytes(), b.total)
 	}
 	return b.ReadCloser.Close()
+}
+
+// tflogLogger routes the client's events to tflog.
+type tflogLogger struct{}
+
+func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.SubsystemDebug(ctx, logSubsystem, msg, fields)
+}
+
+func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.SubsystemWarn(ctx, logSubsystem, msg, fields)
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
@@ -24,84 +23,117 @@ var (
 	_ datasource.DataSourceWithConfigValidators = (*orgDataSource)(nil)
 )
 
-// orgDetail is an organization's list entry with its detail.
-type orgDetail struct {
-	entry  covalence.Organization
-	detail covalence.OrganizationDetail
+// orgDetailModel is covalence_org: the list entry's attributes (orgModel,
+// shared with covalence_orgs) and the detail's.
+type orgDetailModel struct {
+	orgModel
+	ClientID             types.String   `tfsdk:"client_id"`
+	Status               types.String   `tfsdk:"status"`
+	LicenseType          types.String   `tfsdk:"license_type"`
+	ServiceTier          types.String   `tfsdk:"service_tier"`
+	IsTrial              types.Bool     `tfsdk:"is_trial"`
+	DefaultLocale        types.String   `tfsdk:"default_locale"`
+	Industry             types.String   `tfsdk:"industry"`
+	CreatedTime          types.String   `tfsdk:"created_time"`
+	LastUpdatedTime      types.String   `tfsdk:"last_updated_time"`
+	ActiveResponsePolicy types.String   `tfsdk:"active_response_policy"`
+	Contacts             []contactModel `tfsdk:"contacts"` // nil: null
 }
 
-func (o *orgDetail) profile() *covalence.OrganizationProfile {
-	if o.detail.Profile == nil {
-		return &covalence.OrganizationProfile{}
+type contactModel struct {
+	ID          types.String `tfsdk:"id"`
+	Type        types.String `tfsdk:"type"`
+	Email       types.String `tfsdk:"email"`
+	FirstName   types.String `tfsdk:"first_name"`
+	LastName    types.String `tfsdk:"last_name"`
+	PhoneNumber types.String `tfsdk:"phone_number"`
+}
+
+func newOrgDetailModel(entry covalence.Organization, d *covalence.OrganizationDetail) orgDetailModel {
+	profile := d.Profile
+	if profile == nil {
+		profile = &covalence.OrganizationProfile{}
 	}
-	return o.detail.Profile
-}
-
-var contactMapping = newMapping(
-	strField("id", "Contact ID.", func(c *covalence.Contact) *string { return c.ID }),
-	strField("type", "Role of the contact, e.g. `Administrative`, `Billing`, `Technical - Primary`.", func(c *covalence.Contact) *string { return c.Type }),
-	strField("email", "Email.", func(c *covalence.Contact) *string {
-		return personField(c, func(p *covalence.ContactPerson) *string { return p.Email })
-	}),
-	strField("first_name", "First name.", func(c *covalence.Contact) *string {
-		return personField(c, func(p *covalence.ContactPerson) *string { return p.FirstName })
-	}),
-	strField("last_name", "Last name.", func(c *covalence.Contact) *string {
-		return personField(c, func(p *covalence.ContactPerson) *string { return p.LastName })
-	}),
-	strField("phone_number", "Phone number.", func(c *covalence.Contact) *string {
-		return personField(c, func(p *covalence.ContactPerson) *string { return p.PhoneNumber })
-	}),
-)
-
-// personField reads a field of the contact's user when set, else of its contact_info.
-func personField(c *covalence.Contact, get func(*covalence.ContactPerson) *string) *string {
-	if p := c.Person(); p != nil {
-		return get(p)
+	m := orgDetailModel{
+		orgModel:             newOrgModel(entry),
+		ClientID:             types.StringPointerValue(d.ClientID),
+		Status:               types.StringPointerValue(d.Status),
+		LicenseType:          types.StringPointerValue(d.LicenseType),
+		ServiceTier:          types.StringPointerValue(d.ServiceTier),
+		IsTrial:              types.BoolPointerValue(d.IsTrial),
+		DefaultLocale:        types.StringPointerValue(profile.DefaultLocale),
+		Industry:             types.StringPointerValue(profile.Industry),
+		CreatedTime:          types.StringPointerValue(covalence.RFC3339(d.CreatedTime)),
+		LastUpdatedTime:      types.StringPointerValue(covalence.RFC3339(d.LastUpdatedTime)),
+		ActiveResponsePolicy: types.StringNull(),
 	}
-	return nil
-}
-
-// orgDetailMapping: the list entry's attributes (orgListMapping, shared with
-// covalence_orgs) plus the detail's.
-var orgDetailMapping = newMapping(append(
-	lift(orgListMapping.with(nil, map[string]schema.Attribute{
-		"id": schema.StringAttribute{Optional: true, Computed: true,
-			MarkdownDescription: "ID of the organization. Exactly one of `id` and `name` must be set.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
-		"name": schema.StringAttribute{Optional: true, Computed: true,
-			MarkdownDescription: "Exact name of the organization, ignoring case. Several organizations with that name, or none, are an error. Exactly one of `id` and `name` must be set.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
-	}), func(o *orgDetail) *covalence.Organization { return &o.entry }),
-	strField("client_id", "Field Effect's client number, e.g. `2022-1234-ABC`.", func(o *orgDetail) *string { return o.detail.ClientID }),
-	strField("status", "Account status, e.g. `active`.", func(o *orgDetail) *string { return o.detail.Status }),
-	strField("license_type", "License, e.g. `Covalence Complete`.", func(o *orgDetail) *string { return o.detail.LicenseType }),
-	strField("service_tier", "Service tier, e.g. `Complete`.", func(o *orgDetail) *string { return o.detail.ServiceTier }),
-	field[orgDetail]{name: "is_trial",
-		schema: schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the organization is on a trial."},
-		write:  func(o *orgDetail, s sink) { boolPtr(s, o.detail.IsTrial) }},
-	strField("default_locale", "Default language of the organization (`profile.default_locale`), e.g. `en-CA`.", func(o *orgDetail) *string { return o.profile().DefaultLocale }),
-	strField("industry", "Industry (`profile.industry`).", func(o *orgDetail) *string { return o.profile().Industry }),
-	timeField("created_time", "When the organization was created.", func(o *orgDetail) *string { return o.detail.CreatedTime }),
-	timeField("last_updated_time", "When the organization last changed.", func(o *orgDetail) *string { return o.detail.LastUpdatedTime }),
-	strField("active_response_policy", "Active response policy (`active_response_profile.response_policy`), e.g. `Off`.", func(o *orgDetail) *string {
-		if o.detail.ActiveResponseProfile == nil {
-			return nil
+	if d.ActiveResponseProfile != nil {
+		m.ActiveResponsePolicy = types.StringPointerValue(d.ActiveResponseProfile.ResponsePolicy)
+	}
+	if d.Contacts != nil {
+		m.Contacts = make([]contactModel, len(d.Contacts))
+		for i, c := range d.Contacts {
+			m.Contacts[i] = newContactModel(c)
 		}
-		return o.detail.ActiveResponseProfile.ResponsePolicy
-	}),
-	field[orgDetail]{name: "contacts",
-		schema: schema.ListNestedAttribute{Computed: true,
-			MarkdownDescription: "Key contacts, in the portal's order. Each contact's personal fields come from its portal user when it has one, else from its contact information.",
-			NestedObject:        schema.NestedAttributeObject{Attributes: contactMapping.attributes()}},
-		write: func(o *orgDetail, s sink) {
-			if o.detail.Contacts == nil {
-				s.null()
-				return
-			}
-			s.list(len(o.detail.Contacts), func(i int, e sink) { contactMapping.write(&o.detail.Contacts[i], e) })
-		}},
-)...)
+	}
+	return m
+}
+
+// newContactModel takes a contact's personal fields from its portal user
+// when it has one, else from its contact_info.
+func newContactModel(c covalence.Contact) contactModel {
+	p := c.Person()
+	if p == nil {
+		p = &covalence.ContactPerson{}
+	}
+	return contactModel{
+		ID:          types.StringPointerValue(c.ID),
+		Type:        types.StringPointerValue(c.Type),
+		Email:       types.StringPointerValue(p.Email),
+		FirstName:   types.StringPointerValue(p.FirstName),
+		LastName:    types.StringPointerValue(p.LastName),
+		PhoneNumber: types.StringPointerValue(p.PhoneNumber),
+	}
+}
+
+func orgDetailSchema() schema.Schema {
+	attrs := orgAttributes()
+	attrs["id"] = schema.StringAttribute{Optional: true, Computed: true,
+		MarkdownDescription: "ID of the organization. Exactly one of `id` and `name` must be set.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}}
+	attrs["name"] = schema.StringAttribute{Optional: true, Computed: true,
+		MarkdownDescription: "Exact name of the organization, ignoring case. Several organizations with that name, or none, are an error. Exactly one of `id` and `name` must be set.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}}
+	for name, desc := range map[string]string{
+		"client_id":              "Field Effect's client number, e.g. `2022-1234-ABC`.",
+		"status":                 "Account status, e.g. `active`.",
+		"license_type":           "License, e.g. `Covalence Complete`.",
+		"service_tier":           "Service tier, e.g. `Complete`.",
+		"default_locale":         "Default language of the organization (`profile.default_locale`), e.g. `en-CA`.",
+		"industry":               "Industry (`profile.industry`).",
+		"created_time":           "When the organization was created." + rfc3339Note,
+		"last_updated_time":      "When the organization last changed." + rfc3339Note,
+		"active_response_policy": "Active response policy (`active_response_profile.response_policy`), e.g. `Off`.",
+	} {
+		attrs[name] = computedString(desc)
+	}
+	attrs["is_trial"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the organization is on a trial."}
+	attrs["contacts"] = schema.ListNestedAttribute{Computed: true,
+		MarkdownDescription: "Key contacts, in the portal's order. Each contact's personal fields come from its portal user when it has one, else from its contact information.",
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"id":           computedString("Contact ID."),
+			"type":         computedString("Role of the contact, e.g. `Administrative`, `Billing`, `Technical - Primary`."),
+			"email":        computedString("Email."),
+			"first_name":   computedString("First name."),
+			"last_name":    computedString("Last name."),
+			"phone_number": computedString("Phone number."),
+		}}}
+	return schema.Schema{
+		MarkdownDescription: "Reads one organization of the MSSP provider, by ID or exact name, with its detail: licence, service tier, " +
+			"default language, active response policy and key contacts. Fields the portal leaves out or nulls are null.",
+		Attributes: attrs,
+	}
+}
 
 type orgDataSource struct{ dataSourceBase }
 
@@ -112,11 +144,7 @@ func (d *orgDataSource) Metadata(_ context.Context, req datasource.MetadataReque
 }
 
 func (d *orgDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one organization of the MSSP provider, by ID or exact name, with its detail: licence, service tier, " +
-			"default language, active response policy and key contacts. Fields the portal leaves out or nulls are null.",
-		Attributes: orgDetailMapping.attributes(),
-	}
+	resp.Schema = orgDetailSchema()
 }
 
 func (d *orgDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -128,12 +156,12 @@ func (d *orgDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		resp.Diagnostics.Append(notConfigured())
 		return
 	}
-	var id, name types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &name)...)
+	var m orgDetailModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	id, name := m.ID, m.Name
 	pid, orgs, diags := d.data.organizations(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -169,13 +197,6 @@ func (d *orgDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		resp.Diagnostics.Append(apiErrorDiag("reading organization "+matches[0].ID, err))
 		return
 	}
-	o := &orgDetail{entry: matches[0], detail: *detail}
-	var state tftypes.Value
-	var mapErr error
-	orgDetailMapping.write(o, tfSink{node: compileType(resp.State.Schema.Type().TerraformType(ctx)), out: &state, err: &mapErr})
-	if mapErr != nil {
-		resp.Diagnostics.AddError("Internal mapping error", mapErr.Error()+". This is a bug in the provider.")
-		return
-	}
-	resp.State.Raw = state
+	m = newOrgDetailModel(matches[0], detail)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

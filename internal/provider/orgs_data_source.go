@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -26,19 +25,37 @@ func newOrgsDataSource() datasource.DataSource { return &orgsDataSource{} }
 type orgsModel struct {
 	ID           types.String `tfsdk:"id"`
 	NameContains types.String `tfsdk:"name_contains"`
-	Orgs         types.List   `tfsdk:"orgs"`
+	Orgs         []orgModel   `tfsdk:"orgs"`
 }
 
-// orgListMapping maps an organization of the list endpoint to an element of
-// covalence_orgs.orgs (and to the same attributes of covalence_org).
-var orgListMapping = newMapping(
-	strField("id", "Organization ID.", func(o *covalence.Organization) *string { return &o.ID }),
-	strField("name", "Organization name.", func(o *covalence.Organization) *string { return &o.Name }),
-	strField("email", "Contact email; null when the portal has none.", func(o *covalence.Organization) *string { return o.Email }),
-	field[covalence.Organization]{name: "email_aro_details",
-		schema: schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether ARO emails to the organization include the details."},
-		write:  func(o *covalence.Organization, s sink) { boolPtr(s, o.EmailARODetails) }},
-)
+// orgModel is an organization of the list endpoint: an element of
+// covalence_orgs.orgs, and the same attributes of covalence_org.
+type orgModel struct {
+	ID              types.String `tfsdk:"id"`
+	Name            types.String `tfsdk:"name"`
+	Email           types.String `tfsdk:"email"`
+	EmailARODetails types.Bool   `tfsdk:"email_aro_details"`
+}
+
+func newOrgModel(o covalence.Organization) orgModel {
+	return orgModel{
+		ID:              types.StringValue(o.ID),
+		Name:            types.StringValue(o.Name),
+		Email:           types.StringPointerValue(o.Email),
+		EmailARODetails: types.BoolPointerValue(o.EmailARODetails),
+	}
+}
+
+// orgAttributes are orgModel's attributes.
+func orgAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":    computedString("Organization ID."),
+		"name":  computedString("Organization name."),
+		"email": computedString("Contact email; null when the portal has none."),
+		"email_aro_details": schema.BoolAttribute{Computed: true,
+			MarkdownDescription: "Whether ARO emails to the organization include the details."},
+	}
+}
 
 func (d *orgsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_orgs"
@@ -56,7 +73,7 @@ func (d *orgsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"orgs": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The organizations, sorted by name then ID.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: orgListMapping.attributes()}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: orgAttributes()}},
 		},
 	}
 }
@@ -85,12 +102,14 @@ func (d *orgsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	covalence.SortOrgs(orgs)
 
-	list, diags := buildList(ctx, resp.State.Schema, "orgs", len(orgs), func(i int, s sink) { orgListMapping.write(&orgs[i], s) })
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	m.Orgs = make([]orgModel, len(orgs))
+	for i, o := range orgs {
+		m.Orgs[i] = newOrgModel(o)
 	}
-	m.Orgs = list
-	m.ID = types.StringValue(queryHash(map[string]attr.Value{"name_contains": m.NameContains}))
+	inputs := map[string]string{}
+	if !m.NameContains.IsNull() {
+		inputs["name_contains"] = m.NameContains.ValueString()
+	}
+	m.ID = types.StringValue(stableID(inputs))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -1,12 +1,12 @@
-// Package provider implements the covalence Terraform provider on
-// terraform-plugin-framework, with a streaming fast path for covalence_aros.
 package provider
 
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -182,7 +182,7 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 		"insecure_skip_verify":  {m.InsecureSkipVerify.IsUnknown(), ""},
 		"proxy_url":             {m.ProxyURL.IsUnknown(), ""},
 	}
-	for _, name := range sortedKeys(unknown) {
+	for _, name := range slices.Sorted(maps.Keys(unknown)) {
 		if u := unknown[name]; u.unknown {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown value for "+name, unknownHint(u.env))
 		}
