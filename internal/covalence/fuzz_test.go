@@ -120,5 +120,31 @@ func FuzzPageDecoder(f *testing.F) {
 			}
 			seen[a.ID] = true
 		}
+		// The summary stream decodes fewer fields: whatever the full decoder
+		// accepts, it accepts too, with the same AROs, and its count agrees
+		// with the total it was told.
+		var sum []AROSummaryItem
+		st, err := c.StreamAROSummaries(ctx, "p", AROQuery{}, func(items []AROSummaryItem) (bool, error) {
+			sum = append(sum, items...)
+			return false, nil
+		})
+		if ctx.Err() != nil {
+			t.Fatalf("the summary read hung until the 2 s guard: %v", err)
+		}
+		if err != nil {
+			var pe *PagingError
+			if !errors.As(err, &pe) {
+				t.Fatalf("the summary refused what StreamAROs accepted: %v", err)
+			}
+			return
+		}
+		if len(sum) != len(got) || st.Distinct != len(sum) || st.Distinct < min(st.First, st.Total) || st.Distinct > max(st.First, st.Total) {
+			t.Fatalf("summary: %d items, stats %+v; StreamAROs: %d", len(sum), st, len(got))
+		}
+		for i := range sum {
+			if sum[i].ID != got[i].ID {
+				t.Fatalf("summary item %d is %s, StreamAROs gave %s", i, sum[i].ID, got[i].ID)
+			}
+		}
 	})
 }

@@ -74,6 +74,8 @@ func (q AROQuery) Values() url.Values {
 // PageStats describes how a read went.
 type PageStats struct {
 	Total      int  // the last total the server reported
+	First      int  // the total of the first answer
+	Distinct   int  // items handed over (each ID once)
 	Pages      int  // pages absorbed
 	Requests   int  // page requests sent
 	Sequential bool // paging fell back to (or was) sequential
@@ -84,9 +86,17 @@ type PageStats struct {
 // on an earlier page. It may keep the slice. Returning stop ends the read.
 type PageFunc func(items []ARO) (stop bool, err error)
 
-type pageAnswer struct {
+// itemPage is one page of a paged answer: {"items": [...], "total": N, "page": P}.
+// T is the item as far as the caller decodes it (ARO, AROSummaryItem).
+type itemPage[T any] struct {
+	Items []T  `json:"items"`
+	Total *int `json:"total"`
+	Page  *int `json:"page"`
+}
+
+type pageAnswer[T any] struct {
 	asked *int // nil: the first request, sent without page
-	items []ARO
+	items []T
 	total int
 	page  int
 }
@@ -94,8 +104,9 @@ type pageAnswer struct {
 // pager follows the contract's pagination: it trusts the server's page
 // numbers, tolerates any page size, de-duplicates by ID, and refuses answers
 // that would make it loop or silently truncate.
-type pager struct {
+type pager[T any] struct {
 	path     string
+	idOf     func(*T) string
 	seen     map[string]struct{}
 	walked   int // items received, duplicates included: the position reached
 	total    int
@@ -105,10 +116,10 @@ type pager struct {
 	repeats  int // AROs received again
 }
 
-func (p *pager) done() bool { return p.pages > 0 && p.walked >= p.total }
+func (p *pager[T]) done() bool { return p.pages > 0 && p.walked >= p.total }
 
 // absorb checks one answer against what came before and returns its new AROs.
-func (p *pager) absorb(a *pageAnswer) ([]ARO, error) {
+func (p *pager[T]) absorb(a *pageAnswer[T]) ([]T, error) {
 	if a.asked != nil && a.page != *a.asked {
 		return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("asked for page %d, the answer says page %d", *a.asked, a.page)}
 	}
@@ -126,7 +137,7 @@ func (p *pager) absorb(a *pageAnswer) ([]ARO, error) {
 	p.pages++
 	fresh := a.items[:0]
 	for i := range a.items {
-		id := a.items[i].ID
+		id := p.idOf(&a.items[i])
 		if id == "" {
 			return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("an ARO on page %d has no ID", a.page)}
 		}
@@ -153,7 +164,32 @@ func (p *pager) absorb(a *pageAnswer) ([]ARO, error) {
 // up to MaxParallel requests in flight and hands them over in page order; when
 // an answer contradicts the plan (a short page, a moved total) it continues
 // sequentially from there.
-func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, fn PageFunc) (st PageStats, err error) {
+func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, fn PageFunc) (PageStats, error) {
+	return streamPages(ctx, c, providerID, q, func(a *ARO) string { return a.ID }, fn)
+}
+
+// StreamAROSummaries reads the same AROs as StreamAROs with the same paging,
+// de-duplication and checks, but decodes only the fields a summary counts
+// (AROSummaryItem). Because a summary is a count, it also checks at the end
+// that the number of distinct AROs received agrees with the portal's totals:
+// between the first total and the last one (AROs that arrive during the read
+// move the total, as for StreamAROs); anything else is a PagingError.
+func (c *Client) StreamAROSummaries(ctx context.Context, providerID string, q AROQuery, fn func([]AROSummaryItem) (bool, error)) (PageStats, error) {
+	st, err := streamPages(ctx, c, providerID, q, func(a *AROSummaryItem) string { return a.ID }, fn)
+	if err != nil || st.Stopped {
+		return st, err
+	}
+	if lo, hi := min(st.First, st.Total), max(st.First, st.Total); st.Distinct < lo || st.Distinct > hi {
+		return st, &PagingError{Path: "providers/" + providerID + "/aros", Msg: fmt.Sprintf(
+			"%d distinct AROs were received, but the portal's total said %d at first and %d at the end: its pagination is inconsistent (or AROs changed during the read); run again",
+			st.Distinct, st.First, st.Total)}
+	}
+	return st, nil
+}
+
+// streamPages is the pager of StreamAROs for any decoded form T of an ARO;
+// idOf returns an item's ID.
+func streamPages[T any](ctx context.Context, c *Client, providerID string, q AROQuery, idOf func(*T) string, fn func([]T) (bool, error)) (st PageStats, err error) {
 	var requests atomic.Int64
 	defer func() { st.Requests = int(requests.Load()) }()
 	ctx, cancel := context.WithCancel(ctx)
@@ -161,9 +197,9 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 
 	values := q.Values()
 	path := "providers/" + providerID + "/aros"
-	pg := &pager{path: path, seen: map[string]struct{}{}}
+	pg := &pager[T]{path: path, idOf: idOf, seen: map[string]struct{}{}}
 
-	fetch := func(ctx context.Context, page *int) (*pageAnswer, error) {
+	fetch := func(ctx context.Context, page *int) (*pageAnswer[T], error) {
 		requests.Add(1)
 		v := url.Values{}
 		for k, vs := range values {
@@ -177,7 +213,7 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 		if err != nil {
 			return nil, err
 		}
-		var raw AROPage
+		var raw itemPage[T]
 		if err := c.decode(u, body, &raw); err != nil {
 			return nil, err
 		}
@@ -191,15 +227,15 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 		if *raw.Total < 0 {
 			return nil, &PagingError{Path: path, Msg: fmt.Sprintf("negative total %d", *raw.Total)}
 		}
-		return &pageAnswer{asked: page, items: raw.Items, total: *raw.Total, page: *raw.Page}, nil
+		return &pageAnswer[T]{asked: page, items: raw.Items, total: *raw.Total, page: *raw.Page}, nil
 	}
 	// take absorbs an answer and hands its new AROs over; it reports whether to stop.
-	take := func(a *pageAnswer) (bool, error) {
+	take := func(a *pageAnswer[T]) (bool, error) {
 		fresh, err := pg.absorb(a)
 		if err != nil {
 			return true, err
 		}
-		st.Pages, st.Total = pg.pages, pg.total
+		st.Pages, st.Total, st.First, st.Distinct = pg.pages, pg.total, pg.first, len(pg.seen)
 		if len(fresh) == 0 {
 			return false, nil
 		}
@@ -225,7 +261,7 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 		remaining = min(remaining, max(0, (q.Want-pg.walked+pageSize-1)/pageSize)+1)
 	}
 	if c.maxParallel > 1 && remaining > 1 {
-		stop, err := c.parallelPages(ctx, first, pageSize, remaining, fetch, take)
+		stop, err := parallelPages(ctx, c, first, pageSize, remaining, fetch, take)
 		if stop || err != nil || pg.done() {
 			return st, err
 		}
@@ -258,8 +294,8 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 // ahead of the consumer, and absorbs them in page order. It returns
 // (false, nil) with pages left when an answer contradicts the plan; the
 // caller then goes on sequentially.
-func (c *Client) parallelPages(ctx context.Context, first *pageAnswer, pageSize, n int,
-	fetch func(context.Context, *int) (*pageAnswer, error), take func(*pageAnswer) (bool, error),
+func parallelPages[T any](ctx context.Context, c *Client, first *pageAnswer[T], pageSize, n int,
+	fetch func(context.Context, *int) (*pageAnswer[T], error), take func(*pageAnswer[T]) (bool, error),
 ) (bool, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -269,7 +305,7 @@ func (c *Client) parallelPages(ctx context.Context, first *pageAnswer, pageSize,
 	}()
 
 	type result struct {
-		a   *pageAnswer
+		a   *pageAnswer[T]
 		err error
 	}
 	// Futures in page order; the channel's capacity is the look-ahead window.

@@ -111,6 +111,24 @@ type ARO struct {
 	Type            *string          `json:"type"`
 }
 
+// AROSummaryItem is the part of an ARO a summary counts (see
+// StreamAROSummaries); the other fields of the JSON object are skipped, not
+// decoded. The tolerances are those of ARO: every field but ID may be null.
+type AROSummaryItem struct {
+	ID           string                  `json:"ID"`
+	CreationTime *string                 `json:"creation_time"`
+	Organization *AROSummaryOrganization `json:"organization"`
+	Resolution   *string                 `json:"resolution"`
+	Severity     *string                 `json:"severity"`
+	Status       *string                 `json:"status"`
+	Type         *string                 `json:"type"`
+}
+
+// AROSummaryOrganization is the part of an ARO's organization a summary needs.
+type AROSummaryOrganization struct {
+	ID *string `json:"ID"`
+}
+
 // AROOrganization is the organization an ARO belongs to.
 type AROOrganization struct {
 	ID    *string `json:"ID"`
