@@ -40,7 +40,7 @@ func (severityAtLeastFunction) Definition(_ context.Context, _ function.Definiti
 			},
 			function.StringParameter{
 				Name:                "minimum",
-				MarkdownDescription: "The lowest severity that passes: one of " + markdownList(aroSeverities) + " (exact, case-sensitive).",
+				MarkdownDescription: "The lowest severity that passes: one of " + markdownList(aroSeverities) + " (exact, case-sensitive). Anything else, null included, is an error that lists these values.",
 				AllowNullValue:      true,
 			},
 		},

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
 func TestAccFunctionSeverityAtLeast(t *testing.T) {
@@ -127,4 +129,39 @@ func TestCallFunctionEmptyArgumentIsNull(t *testing.T) {
 		!strings.Contains(resp.Error.Text, "got null") {
 		t.Fatalf("null minimum: %v %+v", err, resp.Error)
 	}
+}
+
+func TestAccFunctionSeverityAtLeast_example(t *testing.T) {
+	d, open := functionEstate()
+	_, url := mock(t, d, mockportal.Options{PageCap: 40, PageBase: 1})
+	atLeast := func(sev, minimum string) bool {
+		r := contractRank(sev)
+		return r < 0 || r >= contractRank(minimum)
+	}
+	var high, mediumActions []knownvalue.Check
+	unranked, critical := 0, 0
+	for _, a := range open {
+		if atLeast(a.Severity, "High") {
+			high = append(high, knownvalue.StringExact(a.ID))
+		}
+		if a.Type == "Action" && atLeast(a.Severity, "Medium") {
+			mediumActions = append(mediumActions, knownvalue.StringExact(a.ID))
+		}
+		if contractRank(a.Severity) < 0 {
+			unranked++
+		}
+		if atLeast(a.Severity, "Critical") {
+			critical++
+		}
+	}
+	if unranked != 3 || len(high) <= unranked || len(mediumActions) <= unranked || critical == 0 {
+		t.Fatalf("estate: %d unranked, %d high, %d medium actions, %d critical", unranked, len(high), len(mediumActions), critical)
+	}
+	resource.Test(t, functionTestCase(resource.TestStep{
+		Config: exampleConfig(t, "severity_at_least", url),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("open_high_ids", knownvalue.ListExact(high)),
+			statecheck.ExpectKnownOutputValue("open_medium_action_ids", knownvalue.ListExact(mediumActions)),
+		},
+	}))
 }
