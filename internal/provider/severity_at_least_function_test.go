@@ -154,7 +154,7 @@ func TestAccFunctionSeverityAtLeast_example(t *testing.T) {
 			critical++
 		}
 	}
-	if unranked != 3 || len(high) <= unranked || len(mediumActions) <= unranked || critical == 0 {
+	if unranked != 4 || len(high) <= unranked || len(mediumActions) <= unranked || critical == 0 {
 		t.Fatalf("estate: %d unranked, %d high, %d medium actions, %d critical", unranked, len(high), len(mediumActions), critical)
 	}
 	resource.Test(t, functionTestCase(resource.TestStep{

@@ -117,7 +117,7 @@ func exampleConfig(t *testing.T, name, url string) string {
 }
 
 // functionEstate is a generated estate with AROs whose severity is not one
-// of the six, and its open AROs in the portal's order.
+// of the six (null included), and its open AROs in the portal's order.
 func functionEstate() (*mockportal.Data, []mockportal.ARO) {
 	d := mockportal.Generate(8, 4, 150, testNow)
 	for i, sev := range []string{"Urgent", "", "high", "Critical", "Informational"} {
@@ -126,6 +126,10 @@ func functionEstate() (*mockportal.Data, []mockportal.ARO) {
 			Status: "Open", Resolution: "Unresolved", Type: "Action", Severity: sev, Title: "odd " + sev,
 		})
 	}
+	d.AROs = append(d.AROs, mockportal.ARO{
+		ID: "odd-null", CreationTime: testNow.Add(-90 * time.Minute).Format(mockportal.TimeLayout),
+		Status: "Open", Resolution: "Unresolved", Type: "Action", Title: "null severity", Null: []string{"severity"},
+	})
 	var open []mockportal.ARO
 	for _, a := range d.AROsOf(d.MyProviders[0].ID) {
 		if a.Resolution == "Unresolved" {
