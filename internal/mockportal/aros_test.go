@@ -13,14 +13,14 @@ import (
 // under the same name, so that wire() cannot miss one.
 func TestAROWireListsEveryField(t *testing.T) {
 	at, wt := reflect.TypeFor[ARO](), reflect.TypeFor[aroWire]()
-	if at.NumField()-1 != wt.NumField() || len(aroKnownKeys) != wt.NumField() || wt.NumField() != 22 {
+	if at.NumField()-2 != wt.NumField() || len(aroKnownKeys) != wt.NumField() || wt.NumField() != 22 {
 		t.Fatalf("ARO has %d fields, aroWire %d, aroKnownKeys %d", at.NumField(), wt.NumField(), len(aroKnownKeys))
 	}
 	var a ARO
 	w := reflect.ValueOf(a.wire())
 	for i := range at.NumField() {
 		f := at.Field(i)
-		if f.Name == "Extra" {
+		if f.Name == "Extra" || f.Name == "Null" {
 			continue
 		}
 		wf, ok := wt.FieldByName(f.Name)
@@ -126,5 +126,60 @@ func TestAROsOfIsTheServedOrder(t *testing.T) {
 	}
 	if !slices.IsSortedFunc(mine, CompareAROs) {
 		t.Fatal("AROsOf is not in CompareAROs order")
+	}
+}
+
+func TestARONullFields(t *testing.T) {
+	a := ARO{ID: "n", CreationTime: "2024-01-01 00:00:00", Severity: "High", Status: "Open", Type: "Action",
+		Null: []string{"severity", "creation_time", "status", "no_such_field", "alert_key"}}
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := decodeJSON(t, b).(map[string]any)
+	for _, k := range []string{"severity", "creation_time", "status", "alert_key"} {
+		if v, ok := m[k]; !ok || v != nil {
+			t.Errorf("%s: %v (present %v), want null", k, v, ok)
+		}
+	}
+	if m["type"] != "Action" || m["ID"] != "n" || len(m) != 22 {
+		t.Errorf("other fields: %s", b)
+	}
+	// Decoding records the string fields that were null, in field order.
+	var back ARO
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"creation_time", "severity", "status"}; !slices.Equal(back.Null, want) || back.Severity != "" {
+		t.Fatalf("decoded Null %v, severity %q", back.Null, back.Severity)
+	}
+	if b2, _ := json.Marshal(back); string(b2) != string(b) {
+		t.Fatalf("re-encoded\n %s\nwant\n %s", b2, b)
+	}
+	var none ARO
+	if err := json.Unmarshal([]byte(`{"ID":"x"}`), &none); err != nil || none.Null != nil {
+		t.Fatalf("absent fields recorded as null: %v %v", none.Null, err)
+	}
+
+	// The server serves them as null, filters them as "" and orders a null
+	// creation_time last.
+	d := smallData()
+	d.AROs = append(d.AROs, a, ARO{ID: "s", CreationTime: "2030-01-01 00:00:00", Status: "Open", Null: []string{"status"}})
+	_, hs := startServer(t, d, Options{PageBase: 1})
+	p := getPage(t, hs.URL, "p1", nil)
+	if ids := p.ids(t); !slices.Equal(ids, []string{"s", "a4", "a2", "a3", "a1", "n"}) {
+		t.Fatalf("order %v", ids)
+	}
+	if got := decodeJSON(t, p.Items[5]).(map[string]any); got["severity"] != nil || got["creation_time"] != nil {
+		t.Fatalf("served %v", got)
+	}
+	if ids := getPage(t, hs.URL, "p1", q("status", "Open")).ids(t); !slices.Equal(ids, []string{"a4", "a1"}) {
+		t.Fatalf("status=Open: %v", ids)
+	}
+	if ids := getPage(t, hs.URL, "p1", q("since", "2000-01-01 00:00:00")).ids(t); slices.Contains(ids, "n") {
+		t.Fatalf("since keeps a null creation_time: %v", ids)
+	}
+	if got := d.AROsOf("p1"); got[0].Status != "" || got[len(got)-1].Severity != "" {
+		t.Fatalf("AROsOf: %+v", got)
 	}
 }

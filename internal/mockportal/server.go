@@ -102,6 +102,7 @@ func New(data *Data, opts Options) *Server {
 // newEntry places an ARO: it belongs to its organization's provider, or to
 // the default provider when it has no organization or names an unknown one.
 func (s *Server) newEntry(a ARO) *aroEntry {
+	a = a.withNulls()
 	e := &aroEntry{aro: a, provider: s.defaultProvider, created: creationKey(a.CreationTime)}
 	if a.Organization != nil {
 		e.orgID = a.Organization.ID

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"time"
 )
 
@@ -78,6 +79,12 @@ type ARO struct {
 	// "attachments", "insights"). A key that collides with a known field is
 	// ignored.
 	Extra map[string]any
+	// Null names known fields, by their JSON name (e.g. "severity",
+	// "creation_time"), that are sent as null: the portal may send null for
+	// any field. The server treats a null string field as "" (filters) and a
+	// null creation_time as unparsable (last in the order). Decoding records
+	// here the string fields that were null. Unknown names are ignored.
+	Null []string
 }
 
 // aroWire is the wire form of the known ARO fields, pointing into an ARO. It
@@ -120,22 +127,52 @@ func (a *ARO) wire() aroWire {
 	}
 }
 
-// aroKnownKeys are the JSON names of aroWire's fields.
-var aroKnownKeys = func() map[string]bool {
+// aroWireNames are the JSON names of aroWire's fields, in order;
+// aroKnownKeys the same as a set.
+var aroWireNames, aroKnownKeys = func() ([]string, map[string]bool) {
 	t := reflect.TypeFor[aroWire]()
+	names := make([]string, t.NumField())
 	m := make(map[string]bool, t.NumField())
 	for i := range t.NumField() {
-		m[t.Field(i).Tag.Get("json")] = true
+		names[i] = t.Field(i).Tag.Get("json")
+		m[names[i]] = true
 	}
-	return m
+	return names, m
 }()
+
+// field is the field of w with JSON name name (an invalid Value, whose
+// SetZero panics, is never returned: unknown names get a throwaway).
+func (w *aroWire) field(name string) reflect.Value {
+	if i := slices.Index(aroWireNames, name); i >= 0 {
+		return reflect.ValueOf(w).Elem().Field(i)
+	}
+	return reflect.New(reflect.TypeFor[*string]()).Elem()
+}
+
+// withNulls is a with its Null string fields set to "".
+func (a ARO) withNulls() ARO {
+	if len(a.Null) == 0 {
+		return a
+	}
+	w := a.wire()
+	for _, name := range a.Null {
+		if f := w.field(name); !f.IsNil() && f.Elem().Kind() == reflect.String {
+			f.Elem().SetString("")
+		}
+	}
+	return a
+}
 
 var orgKnownKeys = map[string]bool{"ID": true, "id": true, "name": true, "email": true, "email_aro_details": true}
 
 // MarshalJSON encodes the ARO as the portal does: every known field (nil ->
 // null) plus the Extra fields.
 func (a ARO) MarshalJSON() ([]byte, error) {
-	base, err := marshalNoEscape(a.wire())
+	w := a.wire()
+	for _, name := range a.Null {
+		w.field(name).SetZero() // a nil pointer: null
+	}
+	base, err := marshalNoEscape(w)
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +186,18 @@ func (a *ARO) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	// Decoding through the pointers leaves a JSON null as the zero value.
+	// Decoding through the pointers leaves a JSON null as the zero value and
+	// the pointer nil.
 	var out ARO
 	w := out.wire()
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
+	}
+	wv := reflect.ValueOf(w)
+	for i := range wv.NumField() {
+		if f := wv.Field(i); f.IsNil() && f.Type().Elem().Kind() == reflect.String {
+			out.Null = append(out.Null, aroWireNames[i])
+		}
 	}
 	for k, v := range raw {
 		if aroKnownKeys[k] {

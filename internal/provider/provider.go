@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -38,6 +39,7 @@ const (
 )
 
 var _ provider.Provider = (*covalenceProvider)(nil)
+var _ provider.ProviderWithFunctions = (*covalenceProvider)(nil)
 
 type covalenceProvider struct {
 	version string
@@ -314,5 +316,13 @@ func (p *covalenceProvider) DataSources(context.Context) []func() datasource.Dat
 		newArosDataSource,
 		newAroDataSource,
 		newOrgDataSource,
+	}
+}
+
+// Functions are the provider-defined functions (Terraform 1.8 and later).
+func (p *covalenceProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		newSeverityRankFunction,
+		newSeverityAtLeastFunction,
 	}
 }

@@ -1,0 +1,54 @@
+package provider
+
+import (
+	"context"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ function.Function = severityRankFunction{}
+
+// severityRankFunction is provider::covalence::severity_rank(severity): the
+// position of a severity in aroSeverities, 0 (Informational) to 5
+// (Critical); null for anything else.
+type severityRankFunction struct{}
+
+func newSeverityRankFunction() function.Function { return severityRankFunction{} }
+
+func (severityRankFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "severity_rank"
+}
+
+func (severityRankFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "The rank of an ARO severity, 0 (Informational) to 5 (Critical)",
+		MarkdownDescription: "Returns the rank of an ARO severity in the order " + markdownList(aroSeverities) +
+			": `0` for `Informational` up to `5` for `Critical`. Returns `null` for any other value (a null severity, " +
+			"a value the portal does not document, or a different spelling: the match is exact and case-sensitive), " +
+			"so that a comparison with it fails rather than passes silently; use `severity_at_least` for a filter " +
+			"that keeps such AROs. Requires Terraform 1.8 or OpenTofu 1.7 or later.",
+		Parameters: []function.Parameter{
+			function.StringParameter{
+				Name:                "severity",
+				MarkdownDescription: "An ARO severity, such as the `severity` of a `covalence_aros` element; one of " + markdownList(aroSeverities) + ". May be null.",
+				AllowNullValue:      true,
+			},
+		},
+		Return: function.Int64Return{},
+	}
+}
+
+func (severityRankFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var severity types.String
+	resp.Error = req.Arguments.Get(ctx, &severity)
+	if resp.Error != nil {
+		return
+	}
+	rank := types.Int64Null()
+	if i := slices.Index(aroSeverities, severity.ValueString()); i >= 0 { // null: "", not found
+		rank = types.Int64Value(int64(i))
+	}
+	resp.Error = resp.Result.Set(ctx, rank)
+}
