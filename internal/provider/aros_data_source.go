@@ -104,6 +104,11 @@ func (in aroInputs) id() string {
 	return stableID(inputs)
 }
 
+// Read is the framework path of covalence_aros (COVALENCE_DISABLE_FAST_PATH=1,
+// and the reference of the fast path's differential tests; server.go serves
+// the read otherwise). It writes the state as tftypes values through the ARO
+// mapping the fast path also uses, not through arosModel, so that both paths
+// give the same state from one mapping.
 func (d *arosDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if d.data == nil {
 		resp.Diagnostics.Append(notConfigured())
