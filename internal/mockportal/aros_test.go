@@ -136,7 +136,7 @@ func TestARONullFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := decodeJSON(t, b).(map[string]any)
+	m := decodeJSONAs[map[string]any](t, b)
 	for _, k := range []string{"severity", "creation_time", "status", "alert_key"} {
 		if v, ok := m[k]; !ok || v != nil {
 			t.Errorf("%s: %v (present %v), want null", k, v, ok)
@@ -170,7 +170,7 @@ func TestARONullFields(t *testing.T) {
 	if ids := p.ids(t); !slices.Equal(ids, []string{"s", "a4", "a2", "a3", "a1", "n"}) {
 		t.Fatalf("order %v", ids)
 	}
-	if got := decodeJSON(t, p.Items[5]).(map[string]any); got["severity"] != nil || got["creation_time"] != nil {
+	if got := decodeJSONAs[map[string]any](t, p.Items[5]); got["severity"] != nil || got["creation_time"] != nil {
 		t.Fatalf("served %v", got)
 	}
 	if ids := getPage(t, hs.URL, "p1", q("status", "Open")).ids(t); !slices.Equal(ids, []string{"a4", "a1"}) {

@@ -38,15 +38,15 @@ func TestFixtureOrganizations(t *testing.T) {
 	if !ok || len(list) != 4 {
 		t.Fatalf("organizations: %s", body)
 	}
-	want := decodeJSON(t, FixtureBytes(FixtureOrganizations)).([]any)
+	want := decodeJSONAs[[]any](t, FixtureBytes(FixtureOrganizations))
 	if !reflect.DeepEqual(list[:2], want) {
 		t.Errorf("first two organizations differ from organizations.json:\n%v\n%v", list[:2], want)
 	}
-	acme := list[2].(map[string]any)
+	acme, _ := list[2].(map[string]any)
 	if acme["ID"] != FixtureAROAcmeOrgID || acme["name"] != "Acme Inc." || acme["email"] != "john.smith@foo.bar" {
 		t.Errorf("ARO's org: %v", acme)
 	}
-	detailOrg := list[3].(map[string]any)
+	detailOrg, _ := list[3].(map[string]any)
 	if detailOrg["ID"] != FixtureDetailOrgID || detailOrg["email"] != nil || detailOrg["email_aro_details"] != true ||
 		detailOrg["client_id"] != "2022-1234-ABC" || detailOrg["name"] != "Test Organization Name" {
 		t.Errorf("detail org list entry: %v", detailOrg)
@@ -59,8 +59,11 @@ func TestFixtureOrganizations(t *testing.T) {
 	}
 
 	_, body = get(t, hs.URL, "/my_providers/prov-0002/organizations", testKey)
-	other := decodeJSON(t, body).([]any)
-	if len(other) != 1 || other[0].(map[string]any)["ID"] != FixtureOtherOrgID {
+	other := decodeJSONAs[[]any](t, body)
+	if len(other) != 1 {
+		t.Fatalf("prov-0002 organizations: %s", body)
+	}
+	if first, _ := other[0].(map[string]any); first["ID"] != FixtureOtherOrgID {
 		t.Errorf("prov-0002 organizations: %s", body)
 	}
 }
@@ -86,14 +89,14 @@ func TestFixtureAROs(t *testing.T) {
 		t.Fatalf("prov-0001: ids %v total %d page %d", ids, p.Total, p.Page)
 	}
 	// aros.json's ARO is served exactly (every field, nulls included).
-	want := decodeJSON(t, FixtureBytes(FixtureAROs)).([]any)[0]
+	want := decodeJSONAs[[]any](t, FixtureBytes(FixtureAROs))[0]
 	if got := decodeJSON(t, p.Items[1]); !reflect.DeepEqual(got, want) {
 		t.Errorf("aros.json ARO differs:\n%s", p.Items[1])
 	}
 	// aro_transition.json: every fixture field (extra ones included) is
 	// served; the known fields it lacks are served as null.
-	wantT := decodeJSON(t, FixtureBytes(FixtureAROTransition)).(map[string]any)
-	gotT := decodeJSON(t, p.Items[0]).(map[string]any)
+	wantT := decodeJSONAs[map[string]any](t, FixtureBytes(FixtureAROTransition))
+	gotT := decodeJSONAs[map[string]any](t, p.Items[0])
 	for k, v := range wantT {
 		if g, ok := gotT[k]; !ok || !reflect.DeepEqual(g, v) {
 			t.Errorf("transition ARO field %q: got %v (present %v), want %v", k, g, ok, v)

@@ -88,6 +88,16 @@ func getPage(t *testing.T, base, provider string, q url.Values) pageAnswer {
 	return p
 }
 
+// decodeJSONAs decodes b and checks that it is a T (map[string]any, []any ...).
+func decodeJSONAs[T any](t *testing.T, b []byte) T {
+	t.Helper()
+	v, ok := decodeJSON(t, b).(T)
+	if !ok {
+		t.Fatalf("decoding %q: got %T, want %T", truncateForLog(b), decodeJSON(t, b), v)
+	}
+	return v
+}
+
 func decodeJSON(t *testing.T, b []byte) any {
 	t.Helper()
 	v, err := decodeAny(b)
