@@ -27,8 +27,9 @@ func (severityRankFunction) Definition(_ context.Context, _ function.DefinitionR
 		MarkdownDescription: "Returns the rank of an ARO severity in the order " + markdownList(aroSeverities) +
 			": `0` for `Informational` up to `5` for `Critical`. Returns `null` for any other value (a null severity, " +
 			"a value the portal does not document, or a different spelling: the match is exact and case-sensitive), " +
-			"so that a comparison with it fails rather than passes silently; use `severity_at_least` for a filter " +
-			"that keeps such AROs. Requires Terraform 1.8 or OpenTofu 1.7 or later.",
+			"so that it cannot pass for a low rank: comparing null with `>=` is an error, and `coalesce()` gives it " +
+			"the rank you choose. Use `severity_at_least` for a filter that keeps such AROs. " +
+			"Requires Terraform 1.8 or OpenTofu 1.7 or later.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name:                "severity",
