@@ -12,10 +12,13 @@ const (
 	// refusals (HTTP 429, or 503 with Retry-After) before refused requests
 	// fail instead of waiting and trying again.
 	DefaultRateLimitTimeout = 2 * time.Minute
-	// defaultGrowInterval is the least time between two steps of the window
-	// back up after a refusal: growing probes the portal's limit, and a probe
-	// that overshoots costs a Retry-After pause of every request.
-	defaultGrowInterval = time.Second
+	// A window that was refused is grown back quickly up to just below the
+	// size that was refused (the ceiling), and beyond it only one step per
+	// probe interval: a probe that overshoots costs a Retry-After pause of
+	// every request, so probes are rare next to that pause.
+	minProbeInterval = 2 * time.Second
+	maxProbeInterval = 30 * time.Second
+	probesPerPause   = 10
 	// maxReleaseGap bounds the gap between two requests released one by one
 	// after a pause.
 	maxReleaseGap = 100 * time.Millisecond
@@ -27,8 +30,9 @@ const (
 //
 //   - the window: at most window requests are in flight, window <= max
 //     (max_parallel_requests). A refusal halves it (never below 1) once per
-//     round of requests; a run of successes grows it back by one at a time,
-//     at most once per growInterval (AIMD).
+//     round of requests; each run of window answers grows it back by one
+//     (AIMD): quickly up to just below the size that was refused, beyond
+//     that at most once per probe interval.
 //   - the pause: a refusal with Retry-After holds back every request of the
 //     client until then; after it, waiting requests are released one by one
 //     with jittered gaps until the window is full, never all at once.
@@ -58,10 +62,12 @@ type scheduler struct {
 	timer       *time.Timer
 	timerAt     time.Time
 
-	growInterval time.Duration
-	successes    int       // answers since the window last changed
-	lastChange   time.Time // the window last grew or shrank
-	lastDecrease time.Time // requests sent before this do not shrink the window again
+	ceiling       int           // below the requests in flight when the last refusals were sent
+	probeBase     time.Duration // least probe interval
+	probeInterval time.Duration // least time between steps beyond the ceiling
+	successes     int           // answers since the window last changed
+	lastChange    time.Time     // the window last grew or shrank
+	lastDecrease  time.Time     // requests sent before this do not shrink the window again
 
 	refusalBound  time.Duration
 	refusingSince time.Time // first refusal since the last answer; zero while answers come
@@ -74,17 +80,20 @@ type readQueue struct {
 }
 
 type waiter struct {
-	ready   chan struct{}
-	granted bool
+	ready    chan struct{}
+	granted  bool
+	inflight int // requests in flight once this one was granted
 }
 
 func newScheduler(maxInFlight int, perSecond float64, refusalBound time.Duration) *scheduler {
 	s := &scheduler{
-		max:          maxInFlight,
-		window:       maxInFlight,
-		queues:       map[*Read]*readQueue{},
-		growInterval: defaultGrowInterval,
-		refusalBound: refusalBound,
+		max:           maxInFlight,
+		window:        maxInFlight,
+		ceiling:       maxInFlight,
+		queues:        map[*Read]*readQueue{},
+		probeBase:     minProbeInterval,
+		probeInterval: minProbeInterval,
+		refusalBound:  refusalBound,
 	}
 	if perSecond > 0 {
 		s.rate = newTokenBucket(perSecond)
@@ -92,10 +101,12 @@ func newScheduler(maxInFlight int, perSecond float64, refusalBound time.Duration
 	return s
 }
 
-// slot is one granted attempt; done must be called exactly once.
+// slot is one granted attempt; answered, failed or refused must be called
+// exactly once.
 type slot struct {
-	s    *scheduler
-	sent time.Time
+	s        *scheduler
+	sent     time.Time
+	inflight int // requests in flight when it was sent, itself included
 }
 
 // acquire waits for a slot: for its read's turn, a free place in the window,
@@ -148,7 +159,7 @@ func (s *scheduler) acquire(ctx context.Context, rd *Read, retry bool) (*slot, e
 			return nil, err
 		}
 	}
-	return &slot{s: s, sent: time.Now()}, nil
+	return &slot{s: s, sent: time.Now(), inflight: w.inflight}, nil
 }
 
 // removeLocked takes a waiter that gave up out of its queue.
@@ -194,6 +205,7 @@ func (s *scheduler) dispatchLocked(now time.Time) {
 		}
 		w.granted = true
 		s.inflight++
+		w.inflight = s.inflight
 		close(w.ready)
 		if ramping {
 			if s.inflight >= s.window {
@@ -234,8 +246,9 @@ func (sl *slot) answered() {
 	s.inflight--
 	s.refusingSince, s.refused = time.Time{}, 0
 	s.successes++
-	if s.window < s.max && s.successes >= s.window && now.Sub(s.lastChange) >= s.growInterval {
+	if s.window < s.max && s.successes >= s.window && (s.window < s.ceiling || now.Sub(s.lastChange) >= s.probeInterval) {
 		s.window++
+		s.ceiling = max(s.ceiling, s.window)
 		s.successes, s.lastChange = 0, now
 	}
 	s.dispatchLocked(now)
@@ -279,10 +292,22 @@ func (sl *slot) refused(retryAfter time.Duration, hasRetryAfter bool) refusal {
 	s.successes = 0
 	// Requests sent before the last decrease saw the old window: their
 	// refusals are news of that window, not of the one they caused.
-	if !sl.sent.Before(s.lastDecrease) && s.window > 1 {
-		s.window = max(1, s.window/2)
+	// The portal refused the request that made sl.inflight: the window
+	// grows back quickly only to below that.
+	if !sl.sent.Before(s.lastDecrease) {
+		s.ceiling = max(1, sl.inflight-1)
+		if s.window > 1 {
+			s.window = max(1, s.window/2)
+			r.shrunk = true
+		}
+		s.probeInterval = s.probeBase
+		if hasRetryAfter {
+			s.probeInterval = min(maxProbeInterval, max(s.probeBase, probesPerPause*retryAfter))
+		}
 		s.lastDecrease, s.lastChange = now, now
-		r.shrunk = true
+	} else {
+		s.ceiling = max(1, min(s.ceiling, sl.inflight-1))
+		s.window = min(s.window, s.ceiling)
 	}
 	deadline := s.refusingSince.Add(s.refusalBound)
 	if hasRetryAfter && r.retryable && retryAfter > 0 {

@@ -58,7 +58,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // time, never above max.
 func TestSchedulerWindowShrinksAndGrows(t *testing.T) {
 	s := newScheduler(8, 0, time.Minute)
-	s.growInterval = 0
+	s.probeBase, s.probeInterval = 0, 0
 	rd := &Read{}
 	var slots []*slot
 	for range 8 {
@@ -67,15 +67,15 @@ func TestSchedulerWindowShrinksAndGrows(t *testing.T) {
 	if _, ok := granted(s, rd, 20*time.Millisecond); ok {
 		t.Fatal("a ninth request went out with max 8")
 	}
-	r := slots[0].refused(0, false)
+	r := slots[7].refused(0, false) // the 8th in flight
 	if !r.shrunk || r.window != 4 {
 		t.Fatalf("after a refusal: %+v, want the window halved to 4", r)
 	}
 	// Sent in the same round: its refusal is no news.
-	if r := slots[1].refused(0, false); r.shrunk || r.window != 4 {
+	if r := slots[6].refused(0, false); r.shrunk || r.window != 4 {
 		t.Errorf("a second refusal of the same round: %+v, want the window left at 4", r)
 	}
-	for _, sl := range slots[2:] {
+	for _, sl := range slots[:6] {
 		sl.answered()
 	}
 	// Refusals of requests sent under the smaller window shrink it again, to 1 at the least.
@@ -104,23 +104,47 @@ func TestSchedulerWindowShrinksAndGrows(t *testing.T) {
 	}
 }
 
-func TestSchedulerGrowsAtMostOncePerInterval(t *testing.T) {
-	s := newScheduler(4, 0, time.Minute)
-	s.growInterval = 150 * time.Millisecond
+// TestSchedulerProbesRarely: after a refusal the window grows back quickly
+// to just below the size that was refused, and beyond it one step per probe
+// interval.
+func TestSchedulerProbesRarely(t *testing.T) {
+	s := newScheduler(8, 0, time.Minute)
 	rd := &Read{}
-	mustAcquire(t, s, rd).refused(0, false) // window 2
+	var slots []*slot
+	for range 4 {
+		slots = append(slots, mustAcquire(t, s, rd))
+	}
+	s.mu.Lock()
+	s.window = 4 // as if grown back to 4 after an earlier refusal
+	s.mu.Unlock()
+	slots[3].refused(0, false) // the 4th in flight: window 2, ceiling 3
+	for _, sl := range slots[1:] {
+		sl.answered()
+	}
+	s.mu.Lock()
+	s.probeInterval = 200 * time.Millisecond
+	s.mu.Unlock()
 	start := time.Now()
-	for {
+	var reached3, reached4 time.Duration
+	for reached4 == 0 {
 		mustAcquire(t, s, rd).answered()
-		if w, _ := s.state(); w == 4 {
-			break
+		switch w, _ := s.state(); {
+		case w == 3 && reached3 == 0:
+			reached3 = time.Since(start)
+		case w == 4:
+			reached4 = time.Since(start)
+		case w > 4:
+			t.Fatalf("window %d", w)
 		}
 		if time.Since(start) > 5*time.Second {
 			t.Fatal("the window did not grow back")
 		}
 	}
-	if el := time.Since(start); el < 300*time.Millisecond {
-		t.Errorf("grew from 2 to 4 in %v, want at least 2 intervals of 150ms", el)
+	if reached3 > 100*time.Millisecond {
+		t.Errorf("back to 3 (below the refused 4) after %v, want at once", reached3)
+	}
+	if reached4 < 200*time.Millisecond {
+		t.Errorf("probed 4 again after %v, want at least the 200ms probe interval", reached4)
 	}
 }
 
@@ -130,7 +154,7 @@ func TestSchedulerGrowsAtMostOncePerInterval(t *testing.T) {
 func TestSchedulerNeverExceedsMax(t *testing.T) {
 	const maxInFlight, limit = 6, 3
 	s := newScheduler(maxInFlight, 0, time.Minute)
-	s.growInterval = 5 * time.Millisecond
+	s.probeBase, s.probeInterval = 5*time.Millisecond, 5*time.Millisecond
 	var inPortal, peak, refusals atomic.Int32
 	var limited atomic.Bool
 	limited.Store(true)
