@@ -48,8 +48,9 @@ const (
 var rateLimitTimeout = covalence.DefaultRateLimitTimeout
 
 // rateLimitWarnAfter is how long a read may wait on rate limits before the
-// provider configuration gets its one warning suggesting requests_per_second.
-const rateLimitWarnAfter = 10 * time.Second
+// provider configuration gets its one warning suggesting requests_per_second
+// (a variable for tests).
+var rateLimitWarnAfter = 10 * time.Second
 
 var _ provider.Provider = (*covalenceProvider)(nil)
 var _ provider.ProviderWithFunctions = (*covalenceProvider)(nil)
