@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
-	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/net/http/httpproxy"
 )
 
@@ -39,11 +38,10 @@ const (
 	maxBody = 256 << 20
 )
 
-// Logger receives the client's own events (retries, paging decisions).
-// The provider plugs tflog in here; nil discards them.
+// Logger receives the client's own events (retries, rate limiting, paging
+// decisions). The provider plugs tflog in here; nil discards them.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
-	Warn(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Config configures a Client. Zero values take the defaults above.
@@ -52,13 +50,22 @@ type Config struct {
 	APIKey    string
 	UserAgent string
 
-	// MaxRetries is the number of retries after the first attempt; 0 takes
-	// the default, a negative value disables retries.
-	MaxRetries     int
+	// MaxRetries is the number of retries after the first attempt of a
+	// request that failed with HTTP 500, 502, 503 (without Retry-After) or
+	// 504, or got no answer; nil takes DefaultMaxRetries. Refusals (HTTP 429,
+	// or 503 with Retry-After) do not use it up: see RateLimitTimeout.
+	MaxRetries     *int
 	RequestTimeout time.Duration
-	MaxParallel    int
-	RetryWaitMin   time.Duration
-	RetryWaitMax   time.Duration
+	// MaxParallel is the most requests in flight at once, across every call
+	// of the client (the scheduler's largest window).
+	MaxParallel int
+	// RequestsPerSecond, when positive, spaces requests at that rate.
+	RequestsPerSecond float64
+	// RateLimitTimeout is how long the portal may refuse every request
+	// before refused requests fail; 0 takes DefaultRateLimitTimeout.
+	RateLimitTimeout time.Duration
+	RetryWaitMin     time.Duration
+	RetryWaitMax     time.Duration
 
 	CACertPEM          string
 	InsecureSkipVerify bool
@@ -70,16 +77,28 @@ type Config struct {
 	Logger        Logger
 }
 
+// ConfigError is a Config that New refuses; Field names the Config field.
+type ConfigError struct {
+	Field string // "BaseURL", "APIKey", "CACertPEM" or "ProxyURL"
+	Err   error
+}
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
 // Client is a read-only FES Portal API client. It is safe for concurrent use.
 type Client struct {
-	base        *url.URL
-	apiKey      string
-	userAgent   string
-	maxParallel int
-	timeout     time.Duration
-	http        *retryablehttp.Client
-	log         Logger
-	throttle    *throttle
+	base         *url.URL
+	apiKey       string
+	userAgent    string
+	maxParallel  int
+	maxRetries   int
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+	timeout      time.Duration
+	http         *http.Client
+	log          Logger
+	sched        *scheduler
 
 	orgs      flight[[]Organization]
 	providers flight[Provider]
@@ -108,28 +127,30 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// New builds a Client. It makes no request.
+// New builds a Client. It makes no request. A refused Config gives a *ConfigError.
 func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
 	base, err := ParseBaseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, &ConfigError{Field: "BaseURL", Err: err}
 	}
 	if cfg.APIKey == "" {
-		return nil, errors.New("an API key is required")
+		return nil, &ConfigError{Field: "APIKey", Err: errors.New("an API key is required")}
 	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = DefaultMaxRetries
-	} else if cfg.MaxRetries < 0 {
-		cfg.MaxRetries = 0
+	retries := DefaultMaxRetries
+	if cfg.MaxRetries != nil {
+		retries = max(0, *cfg.MaxRetries)
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.MaxParallel <= 0 {
 		cfg.MaxParallel = DefaultMaxParallel
+	}
+	if cfg.RateLimitTimeout <= 0 {
+		cfg.RateLimitTimeout = DefaultRateLimitTimeout
 	}
 	if cfg.RetryWaitMin <= 0 {
 		cfg.RetryWaitMin = DefaultRetryWaitMin
@@ -148,44 +169,23 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	th := &throttle{}
-	var rt http.RoundTripper = &throttledTransport{next: transport, throttle: th}
+	var rt http.RoundTripper = transport
 	if cfg.WrapTransport != nil {
 		rt = cfg.WrapTransport(rt)
 	}
-
-	c := &Client{
-		base:        base,
-		apiKey:      cfg.APIKey,
-		userAgent:   cfg.UserAgent,
-		maxParallel: cfg.MaxParallel,
-		timeout:     cfg.RequestTimeout,
-		log:         cfg.Logger,
-		throttle:    th,
-	}
-	c.http = &retryablehttp.Client{
-		HTTPClient:   &http.Client{Transport: rt, Timeout: cfg.RequestTimeout},
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
-		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   retryPolicy,
-		Backoff:      backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-			// A pool-wide pause (Retry-After seen by any request) holds this
-			// attempt back; a cancelled context makes the attempt fail at once.
-			_ = th.wait(req.Context())
-			if st, ok := req.Context().Value(attemptKey{}).(*attemptState); ok {
-				st.attempts = attempt + 1
-			}
-			if attempt > 0 && c.log != nil {
-				c.log.Debug(req.Context(), "retrying request", map[string]any{
-					"method": req.Method, "path": c.rel(req.URL), "attempt": attempt + 1,
-				})
-			}
-		},
-	}
-	return c, nil
+	return &Client{
+		base:         base,
+		apiKey:       cfg.APIKey,
+		userAgent:    cfg.UserAgent,
+		maxParallel:  cfg.MaxParallel,
+		maxRetries:   retries,
+		retryWaitMin: cfg.RetryWaitMin,
+		retryWaitMax: cfg.RetryWaitMax,
+		timeout:      cfg.RequestTimeout,
+		http:         &http.Client{Transport: rt, Timeout: cfg.RequestTimeout, CheckRedirect: checkRedirect},
+		log:          cfg.Logger,
+		sched:        newScheduler(cfg.MaxParallel, cfg.RequestsPerSecond, cfg.RateLimitTimeout),
+	}, nil
 }
 
 func newTransport(cfg Config) (*http.Transport, error) {
@@ -199,7 +199,7 @@ func newTransport(cfg Config) (*http.Transport, error) {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM([]byte(cfg.CACertPEM)) {
-			return nil, errors.New("ca_cert_pem holds no PEM-encoded certificate")
+			return nil, &ConfigError{Field: "CACertPEM", Err: errors.New("ca_cert_pem holds no PEM-encoded certificate")}
 		}
 		tlsCfg.RootCAs = pool
 	}
@@ -210,7 +210,7 @@ func newTransport(cfg Config) (*http.Transport, error) {
 	if cfg.ProxyURL != "" {
 		pu, err := url.Parse(cfg.ProxyURL)
 		if err != nil || pu.Host == "" || (pu.Scheme != "http" && pu.Scheme != "https" && pu.Scheme != "socks5") {
-			return nil, fmt.Errorf("proxy URL %q must be an absolute http, https or socks5 URL", cfg.ProxyURL)
+			return nil, &ConfigError{Field: "ProxyURL", Err: fmt.Errorf("proxy URL %q must be an absolute http, https or socks5 URL", cfg.ProxyURL)}
 		}
 		t.Proxy = http.ProxyURL(pu)
 	} else {
@@ -223,57 +223,69 @@ func newTransport(cfg Config) (*http.Transport, error) {
 	return t, nil
 }
 
-type attemptKey struct{}
+// verdict is what to do after one attempt.
+type verdict int
 
-// attemptState follows one request through its retries.
-type attemptState struct {
-	attempts int
-	start    time.Time
-}
+const (
+	final   verdict = iota // hand the answer over: a success, or an error a retry would not fix
+	refused                // the portal refused (429, or 503 with Retry-After): slow down and retry
+	failed                 // 5xx or no answer: retry while max_retries allow
+)
 
-// retryPolicy retries 429, 500, 502, 503, 504 and transport failures; never
-// other 4xx, and never after the context ended.
-func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
+// classify decides what to do after an attempt that got the status (0 when
+// err is set) and the Retry-After header value. It is the one place where
+// Retry-After is read: it returns the wait it asks for, if any. Retried:
+// 429, 500, 502, 503, 504 and transport failures; never other 4xx,
+// certificate errors, or a Retry-After beyond MaxRetryAfter.
+func classify(status int, retryAfterHeader string, err error, now time.Time) (v verdict, retryAfter time.Duration, hasRetryAfter bool) {
 	if err != nil {
 		// A certificate that does not verify will not verify on the next try.
 		var cve *tls.CertificateVerificationError
 		var hne x509.HostnameError
-		if errors.As(err, &cve) || errors.As(err, &hne) {
-			return false, nil
+		var uae x509.UnknownAuthorityError
+		var cie x509.CertificateInvalidError
+		if errors.As(err, &cve) || errors.As(err, &hne) || errors.As(err, &uae) || errors.As(err, &cie) ||
+			errors.Is(err, errTooManyRedirects) {
+			return final, 0, false
 		}
-		var ue *url.Error
-		if errors.As(err, &ue) && ue.Timeout() {
-			return true, nil
-		}
-		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+		return failed, 0, false
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			if d > MaxRetryAfter {
-				return false, nil // the server wants a longer pause than we are willing to hang for
-			}
-			if st, ok := ctx.Value(attemptKey{}).(*attemptState); ok && time.Since(st.start)+d > RetryBudget {
-				return false, nil // the retry budget would be spent waiting
-			}
-		}
-		return true, nil
+	retryAfter, hasRetryAfter = parseRetryAfter(retryAfterHeader, now)
+	switch status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable,
+		http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+	default:
+		return final, 0, false
 	}
-	return false, nil
+	if hasRetryAfter && retryAfter > MaxRetryAfter {
+		// The portal wants a longer pause than we are willing to hang for.
+		if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+			return refused, retryAfter, true
+		}
+		return final, retryAfter, true
+	}
+	if status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && hasRetryAfter) {
+		return refused, retryAfter, hasRetryAfter
+	}
+	return failed, retryAfter, hasRetryAfter
 }
 
-// backoff is exponential with jitter (between half and all of min*2^n, capped
-// at max); a Retry-After on the answer being retried takes precedence.
-func backoff(minWait, maxWait time.Duration, n int, resp *http.Response) time.Duration {
-	if resp != nil {
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return d
-		}
+// budgetClock starts a request's retry budget (a test shifts it).
+var budgetClock = time.Now
+
+// errTooManyRedirects ends a request that redirects in circles.
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
+func checkRedirect(_ *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errTooManyRedirects
 	}
+	return nil
+}
+
+// backoff is the wait before retry n (from 0): exponential with jitter,
+// between half and all of min*2^n, capped at max.
+func backoff(minWait, maxWait time.Duration, n int) time.Duration {
 	d := minWait
 	for i := 0; i < n && d < maxWait; i++ {
 		d *= 2
@@ -342,48 +354,143 @@ func (c *Client) decode(u *url.URL, body []byte, out any) error {
 }
 
 // get performs a GET with retries and returns the body of a 200 answer.
+// Every attempt goes through the scheduler, which decides when it is sent.
 func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
-	st := &attemptState{start: time.Now()}
-	ctx = context.WithValue(ctx, attemptKey{}, st)
-	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	rd := readOf(ctx)
+	path := c.rel(u)
+	start := budgetClock()
+	var attempts, retries, refusals int
+	for {
+		sl, err := c.sched.acquire(ctx, rd, attempts > 0)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: %w", path, context.Cause(ctx))
+		}
+		attempts++
+		rd.sent()
+		a := c.attempt(ctx, u)
+		v, retryAfter, hasRetryAfter := classify(a.status, a.retryAfter, a.err, time.Now())
+
+		var wait time.Duration
+		switch v {
+		case refused:
+			refusals++
+			r := sl.refused(retryAfter, hasRetryAfter)
+			rd.count(attempts > 1, true)
+			if r.shrunk || r.pauseSet {
+				c.debug(ctx, "rate limited by the portal: slowing down", map[string]any{
+					"method": http.MethodGet, "path": path, "status": a.status, "retry_after": a.retryAfter,
+					"window": r.window, "pause_ms": r.paused.Milliseconds(), "refused_in_a_row": r.refused,
+				})
+			}
+			if !r.retryable || ctx.Err() != nil {
+				return nil, c.answerError(ctx, u, a, attempts)
+			}
+			if r.giveUp {
+				ae, _ := c.answerError(ctx, u, a, attempts).(*APIError)
+				return nil, &RateLimitError{Last: ae, Refused: r.refused, For: r.streak}
+			}
+			if !hasRetryAfter {
+				// No pause was asked for: this request backs off on its own.
+				wait = backoff(c.retryWaitMin, c.retryWaitMax, refusals-1)
+			}
+		case failed:
+			if a.err != nil {
+				sl.failed()
+			} else {
+				sl.answered()
+			}
+			rd.count(attempts > 1, false)
+			wait = backoff(c.retryWaitMin, c.retryWaitMax, retries)
+			if hasRetryAfter {
+				wait = retryAfter
+			}
+			// The retry budget bounds the time one request spends waiting on
+			// Retry-After between retries: a failing portal gives an error, not a hang.
+			if retries >= c.maxRetries || ctx.Err() != nil || (hasRetryAfter && time.Since(start)+wait > RetryBudget) {
+				return nil, c.answerError(ctx, u, a, attempts)
+			}
+			retries++
+		default:
+			if a.err != nil {
+				sl.failed()
+			} else {
+				sl.answered()
+			}
+			rd.count(attempts > 1, false)
+			if a.err != nil || a.status != http.StatusOK {
+				return nil, c.answerError(ctx, u, a, attempts)
+			}
+			if a.readErr != nil {
+				if ctx.Err() != nil {
+					return nil, fmt.Errorf("GET %s: %w", path, context.Cause(ctx))
+				}
+				return nil, &TransportError{Method: http.MethodGet, Path: path, Attempts: attempts,
+					Err: fmt.Errorf("reading the answer after %d bytes: %w", len(a.body), c.scrub(a.readErr))}
+			}
+			if len(a.body) > maxBody {
+				return nil, fmt.Errorf("GET %s: answer larger than %d MiB", path, maxBody>>20)
+			}
+			return a.body, nil
+		}
+
+		c.debug(ctx, "retrying request", map[string]any{
+			"method": http.MethodGet, "path": path, "attempt": attempts + 1, "status": a.status,
+			"wait_ms": wait.Milliseconds(),
+		})
+		if wait > 0 {
+			rd.waitBegin(v == refused)
+			err := sleep(ctx, wait)
+			rd.waitEnd(v == refused)
+			if err != nil {
+				return nil, fmt.Errorf("GET %s: %w", path, context.Cause(ctx))
+			}
+		}
+	}
+}
+
+// answer is the outcome of one attempt.
+type answer struct {
+	status     int    // 0 when err is set
+	retryAfter string // the Retry-After header
+	body       []byte // at most maxBody+1 bytes
+	err        error  // no answer
+	readErr    error  // the body broke off
+}
+
+// attempt sends one GET and reads its answer.
+func (c *Client) attempt(ctx context.Context, u *url.URL) answer {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("building GET %s: %w", c.rel(u), err)
+		return answer{err: fmt.Errorf("building the request: %w", err)}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.apiKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-
 	resp, err := c.http.Do(req)
 	if err != nil {
+		return answer{err: err}
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	return answer{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After"), body: body, readErr: readErr}
+}
+
+// answerError is the error of a request given up after its last attempt a.
+func (c *Client) answerError(ctx context.Context, u *url.URL, a answer, attempts int) error {
+	if a.err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("GET %s: %w", c.rel(u), context.Cause(ctx))
+			return fmt.Errorf("GET %s: %w", c.rel(u), context.Cause(ctx))
 		}
+		err := a.err
 		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
 			err = &timeoutError{limit: c.timeout, err: err}
 		}
-		return nil, &TransportError{Method: http.MethodGet, Path: c.rel(u), Attempts: max(st.attempts, 1), Err: c.scrub(err)}
+		return &TransportError{Method: http.MethodGet, Path: c.rel(u), Attempts: attempts, Err: c.scrub(err)}
 	}
-	defer func() { _ = resp.Body.Close() }()
-
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if resp.StatusCode != http.StatusOK {
-		return nil, &APIError{
-			StatusCode: resp.StatusCode, Method: http.MethodGet, Path: c.rel(u),
-			Excerpt: excerpt(body, c.apiKey), Attempts: max(st.attempts, 1),
-			RetryAfter: resp.Header.Get("Retry-After"),
-		}
+	return &APIError{
+		StatusCode: a.status, Method: http.MethodGet, Path: c.rel(u),
+		Excerpt: excerpt(a.body, c.apiKey), Attempts: attempts, RetryAfter: a.retryAfter,
 	}
-	if readErr != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("GET %s: %w", c.rel(u), context.Cause(ctx))
-		}
-		return nil, &TransportError{Method: http.MethodGet, Path: c.rel(u), Attempts: max(st.attempts, 1),
-			Err: fmt.Errorf("reading the answer after %d bytes: %w", len(body), c.scrub(readErr))}
-	}
-	if len(body) > maxBody {
-		return nil, fmt.Errorf("GET %s: answer larger than %d MiB", c.rel(u), maxBody>>20)
-	}
-	return body, nil
 }
 
 // scrub removes the API key from an error's text, should any layer echo it.

@@ -2,6 +2,7 @@ package covalence
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -24,29 +25,35 @@ func TestNewValidatesConfig(t *testing.T) {
 	if got := c.base.String(); got != DefaultBaseURL {
 		t.Errorf("default base URL = %q, want %q", got, DefaultBaseURL)
 	}
-	if c.maxParallel != DefaultMaxParallel || c.http.RetryMax != DefaultMaxRetries ||
-		c.http.RetryWaitMin != DefaultRetryWaitMin || c.http.RetryWaitMax != DefaultRetryWaitMax ||
-		c.http.HTTPClient.Timeout != DefaultRequestTimeout {
+	if c.maxParallel != DefaultMaxParallel || c.maxRetries != DefaultMaxRetries ||
+		c.retryWaitMin != DefaultRetryWaitMin || c.retryWaitMax != DefaultRetryWaitMax ||
+		c.http.Timeout != DefaultRequestTimeout || c.sched.max != DefaultMaxParallel ||
+		c.sched.refusalBound != DefaultRateLimitTimeout || c.sched.rate != nil {
 		t.Errorf("defaults not applied: parallel %d retries %d wait %v-%v timeout %v", c.maxParallel,
-			c.http.RetryMax, c.http.RetryWaitMin, c.http.RetryWaitMax, c.http.HTTPClient.Timeout)
+			c.maxRetries, c.retryWaitMin, c.retryWaitMax, c.http.Timeout)
 	}
-	c, err = New(Config{APIKey: "k", MaxRetries: -1, RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond})
+	c, err = New(Config{APIKey: "k", MaxRetries: new(0), RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.http.RetryMax != 0 {
-		t.Errorf("MaxRetries -1 gave RetryMax %d, want 0", c.http.RetryMax)
+	if c.maxRetries != 0 {
+		t.Errorf("MaxRetries 0 gave %d retries, want 0", c.maxRetries)
 	}
-	if c.http.RetryWaitMax != time.Second {
-		t.Errorf("RetryWaitMax below RetryWaitMin not raised: %v", c.http.RetryWaitMax)
+	if c.retryWaitMax != time.Second {
+		t.Errorf("RetryWaitMax below RetryWaitMin not raised: %v", c.retryWaitMax)
 	}
-	for _, bad := range []Config{
-		{APIKey: "k", CACertPEM: "not a pem"},
-		{APIKey: "k", ProxyURL: "ftp://proxy:21"},
-		{APIKey: "k", ProxyURL: "://"},
+	for field, bad := range map[string][]Config{
+		"CACertPEM": {{APIKey: "k", CACertPEM: "not a pem"}},
+		"ProxyURL":  {{APIKey: "k", ProxyURL: "ftp://proxy:21"}, {APIKey: "k", ProxyURL: "://"}},
+		"BaseURL":   {{APIKey: "k", BaseURL: "ftp://x"}},
+		"APIKey":    {{BaseURL: "http://127.0.0.1:1"}},
 	} {
-		if _, err := New(bad); err == nil {
-			t.Errorf("New(%+v) accepted a bad config", bad)
+		for _, cfg := range bad {
+			_, err := New(cfg)
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Field != field {
+				t.Errorf("New(%+v) = %v, want a ConfigError on %s", cfg, err, field)
+			}
 		}
 	}
 }
@@ -297,7 +304,7 @@ func TestResolveProvider(t *testing.T) {
 		}
 	})
 	t.Run("my_providers failure is an error", func(t *testing.T) {
-		p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = -1 })
+		p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = new(0) })
 		p.mock.SetFault(func(ep mockportal.Endpoint, _ int, _ *http.Request) *mockportal.Fault {
 			if ep == mockportal.EndpointMyProviders {
 				return &mockportal.Fault{Status: http.StatusInternalServerError}
@@ -393,7 +400,7 @@ func TestOrganizationsCachedAcrossConcurrentCallers(t *testing.T) {
 }
 
 func TestOrganizationsFailureNotCached(t *testing.T) {
-	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = -1 })
+	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = new(0) })
 	p.mock.SetFault(func(ep mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
 		if n == 1 {
 			return &mockportal.Fault{Status: http.StatusServiceUnavailable}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -61,6 +62,22 @@ func IsStatus(err error, status int) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.StatusCode == status
 }
+
+// RateLimitError is a request given up because the portal has answered
+// nothing but refusals (HTTP 429, or 503 with Retry-After) to every request
+// of the client for the rate-limit timeout. Its text never contains the API key.
+type RateLimitError struct {
+	Last    *APIError     // the last refusal
+	Refused int           // requests refused since the portal last answered
+	For     time.Duration // how long the portal has refused everything
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("the portal refused every request for %s (%d refused with HTTP 429 or 503, no other answer); the last: %v",
+		e.For.Round(time.Second), e.Refused, e.Last)
+}
+
+func (e *RateLimitError) Unwrap() error { return e.Last }
 
 // TransportError is a request that got no HTTP answer (connection refused or
 // reset, timeout, TLS failure), after retries.

@@ -124,7 +124,7 @@ func TestParseRetryAfter(t *testing.T) {
 
 func TestServerErrorBurstSurvived(t *testing.T) {
 	for _, status := range []int{500, 502, 503, 504} {
-		p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = 5 })
+		p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = new(5) })
 		p.mock.SetFault(faultFirst(mockportal.EndpointOrganizations, 4, mockportal.Fault{Status: status}))
 		orgs, err := c.Organizations(testCtx(t, 10*time.Second), mockportal.FixtureProviderID)
 		if err != nil || len(orgs) != 4 {
@@ -137,7 +137,7 @@ func TestServerErrorBurstSurvived(t *testing.T) {
 }
 
 func TestServerErrorPersistent(t *testing.T) {
-	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = 3 })
+	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = new(3) })
 	p.mock.SetFault(always(mockportal.Fault{Status: 500, Body: "upstream exploded\n\n   badly"}))
 	ctx := testCtx(t, 10*time.Second)
 	_, _, err := c.ListAROs(ctx, mockportal.FixtureProviderID, AROQuery{Status: "Open"})
@@ -151,8 +151,8 @@ func TestServerErrorPersistent(t *testing.T) {
 		t.Errorf("%d requests, want MaxRetries+1 = 4", n)
 	}
 
-	// MaxRetries < 0: a single attempt.
-	p2, c2 := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = -1 })
+	// MaxRetries 0: a single attempt.
+	p2, c2 := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = new(0) })
 	p2.mock.SetFault(always(mockportal.Fault{Status: 503}))
 	_, err = c2.MyProviders(ctx)
 	if ae := asError[*APIError](t, err); ae.Attempts != 1 || p2.mock.Count(mockportal.EndpointMyProviders) != 1 {
@@ -292,7 +292,7 @@ func TestDroppedConnection(t *testing.T) {
 		}
 	})
 	t.Run("always", func(t *testing.T) {
-		p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = 2 })
+		p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) { cfg.MaxRetries = new(2) })
 		p.mock.SetFault(always(mockportal.Fault{Drop: true}))
 		_, err := c.MyProviders(ctx)
 		te := asError[*TransportError](t, err)
@@ -308,7 +308,7 @@ func TestDroppedConnection(t *testing.T) {
 		p := newPortal(t, nil, mockportal.Options{})
 		addr := p.srv.URL
 		p.srv.Close()
-		c := newClient(t, Config{BaseURL: addr, APIKey: mockKey, MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+		c := newClient(t, Config{BaseURL: addr, APIKey: mockKey, MaxRetries: new(1), RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
 		_, err := c.Providers(ctx)
 		te := asError[*TransportError](t, err)
 		if te.Attempts != 2 {
@@ -320,7 +320,7 @@ func TestDroppedConnection(t *testing.T) {
 func TestPerRequestTimeout(t *testing.T) {
 	t.Parallel()
 	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) {
-		cfg.MaxRetries = 2
+		cfg.MaxRetries = new(2)
 		cfg.RequestTimeout = 100 * time.Millisecond
 	})
 	p.mock.SetFault(always(mockportal.Fault{Latency: 5 * time.Second}))
@@ -474,7 +474,7 @@ func TestAPIKeyNeverInErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, c := setup(t, mockportal.FixtureData(), mockportal.Options{APIKey: key}, func(cfg *Config) { cfg.MaxRetries = 1 })
+			p, c := setup(t, mockportal.FixtureData(), mockportal.Options{APIKey: key}, func(cfg *Config) { cfg.MaxRetries = new(1) })
 			p.mock.SetFault(always(tc.fault))
 			_, _, err := c.ListAROs(ctx, mockportal.FixtureProviderID, AROQuery{})
 			check(t, err)
@@ -485,7 +485,7 @@ func TestAPIKeyNeverInErrors(t *testing.T) {
 	}
 	t.Run("transport", func(t *testing.T) {
 		p, c := setup(t, mockportal.FixtureData(), mockportal.Options{APIKey: key}, func(cfg *Config) {
-			cfg.MaxRetries = 1
+			cfg.MaxRetries = new(1)
 			cfg.RequestTimeout = 50 * time.Millisecond
 		})
 		p.mock.SetFault(always(mockportal.Fault{Latency: time.Second}))
@@ -497,7 +497,7 @@ func TestAPIKeyNeverInErrors(t *testing.T) {
 	})
 	t.Run("wrapped transport error", func(t *testing.T) {
 		_, c := setup(t, mockportal.FixtureData(), mockportal.Options{APIKey: key}, func(cfg *Config) {
-			cfg.MaxRetries = -1
+			cfg.MaxRetries = new(0)
 			cfg.WrapTransport = func(http.RoundTripper) http.RoundTripper {
 				return rtFunc(func(r *http.Request) (*http.Response, error) {
 					return nil, errors.New("proxy said: " + r.Header.Get("Authorization"))
@@ -531,22 +531,24 @@ func TestBackoff(t *testing.T) {
 		d *= time.Millisecond
 		lo, hi := time.Duration(1<<62), time.Duration(0)
 		for i := 0; i < 500; i++ {
-			w := backoff(minW, maxW, n, nil)
+			w := backoff(minW, maxW, n)
 			lo, hi = min(lo, w), max(hi, w)
 		}
 		if lo < d/2 || hi > d || lo == hi {
 			t.Errorf("backoff(n=%d) in [%v, %v], want within [%v, %v] with jitter", n, lo, hi, d/2, d)
 		}
 	}
-	resp := &http.Response{Header: http.Header{"Retry-After": {"7"}}, StatusCode: 429}
-	if w := backoff(minW, maxW, 0, resp); w != 7*time.Second {
-		t.Errorf("Retry-After 7 gave %v", w)
+	now := time.Now()
+	if v, d, ok := classify(429, "7", nil, now); v != refused || d != 7*time.Second || !ok {
+		t.Errorf("429 with Retry-After 7 gave %v %v %v", v, d, ok)
 	}
-	resp.Header.Set("Retry-After", "garbage")
-	if w := backoff(minW, maxW, 0, resp); w > minW {
-		t.Errorf("garbage Retry-After gave %v", w)
+	if v, d, ok := classify(500, "7", nil, now); v != failed || d != 7*time.Second || !ok {
+		t.Errorf("500 with Retry-After 7 gave %v %v %v", v, d, ok)
 	}
-	if w := backoff(time.Nanosecond, time.Nanosecond, 3, nil); w != time.Nanosecond {
+	if v, _, ok := classify(429, "garbage", nil, now); v != refused || ok {
+		t.Errorf("garbage Retry-After gave %v %v", v, ok)
+	}
+	if w := backoff(time.Nanosecond, time.Nanosecond, 3); w != time.Nanosecond {
 		t.Errorf("tiny backoff = %v", w)
 	}
 }
@@ -562,7 +564,7 @@ func TestDefaultsGiveUpWithinAMinute(t *testing.T) {
 		}
 		var seen time.Duration
 		for i := 0; i < 2000; i++ {
-			seen = max(seen, backoff(DefaultRetryWaitMin, DefaultRetryWaitMax, n, nil))
+			seen = max(seen, backoff(DefaultRetryWaitMin, DefaultRetryWaitMax, n))
 		}
 		if seen > bound {
 			t.Fatalf("backoff(n=%d) reached %v, above its bound %v", n, seen, bound)
@@ -576,37 +578,41 @@ func TestDefaultsGiveUpWithinAMinute(t *testing.T) {
 		t.Errorf("worst-case sum = %v; update this test if the defaults changed on purpose", worst)
 	}
 	// A Retry-After above MaxRetryAfter is not waited for at all.
-	resp := &http.Response{StatusCode: 500, Header: http.Header{"Retry-After": {strconv.Itoa(int(MaxRetryAfter/time.Second) + 1)}}}
-	if retry, _ := retryPolicy(context.Background(), resp, nil); retry {
+	if v, _, _ := classify(500, strconv.Itoa(int(MaxRetryAfter/time.Second)+1), nil, time.Now()); v != final {
 		t.Error("a Retry-After above MaxRetryAfter is retried")
 	}
-	resp.Header.Set("Retry-After", strconv.Itoa(int(MaxRetryAfter/time.Second)))
-	if retry, _ := retryPolicy(context.Background(), resp, nil); !retry {
+	if v, _, _ := classify(500, strconv.Itoa(int(MaxRetryAfter/time.Second)), nil, time.Now()); v != failed {
 		t.Error("a Retry-After of exactly MaxRetryAfter is not retried")
 	}
 }
 
-// TestRetryBudget: a Retry-After that would push a request's waiting past
-// RetryBudget ends the retries rather than hang.
+// TestRetryBudget: a Retry-After on a 5xx answer that would push a
+// request's waiting past RetryBudget ends the retries rather than hang.
+// (Refusals, HTTP 429, are bounded by the rate-limit timeout instead.)
 func TestRetryBudget(t *testing.T) {
-	resp := func(ra string) *http.Response {
-		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {ra}}}
-	}
-	fresh := context.WithValue(context.Background(), attemptKey{}, &attemptState{start: time.Now()})
-	spent := context.WithValue(context.Background(), attemptKey{}, &attemptState{start: time.Now().Add(-50 * time.Second)})
 	for _, c := range []struct {
-		ctx  context.Context
-		ra   string
-		want bool
+		spent time.Duration // the first attempt was sent that long ago
+		ra    string
+		want  int // attempts
 	}{
-		{fresh, "20", true},
-		{spent, "5", true},
-		{spent, "20", false},
-		{fresh, "61", false},
+		{0, "1", 2},
+		{50 * time.Second, "5", 2},
+		{50 * time.Second, "20", 1},
 	} {
-		got, err := retryPolicy(c.ctx, resp(c.ra), nil)
-		if err != nil || got != c.want {
-			t.Errorf("Retry-After %s: retry=%v (%v), want %v", c.ra, got, err, c.want)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", c.ra)
+			w.WriteHeader(http.StatusBadGateway)
+		}))
+		cl := newClient(t, Config{BaseURL: srv.URL, APIKey: "k", MaxRetries: new(1), RetryWaitMin: time.Millisecond})
+		// Shift the request's clock: run it with a start time in the past.
+		budgetClock = func() time.Time { return time.Now().Add(-c.spent) }
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := cl.Providers(ctx)
+		cancel()
+		budgetClock = time.Now
+		srv.Close()
+		if ae := asError[*APIError](t, err); ae.Attempts != c.want {
+			t.Errorf("spent %v, Retry-After %s: %d attempts, want %d", c.spent, c.ra, ae.Attempts, c.want)
 		}
 	}
 }
@@ -614,16 +620,16 @@ func TestRetryBudget(t *testing.T) {
 // TestCertificateErrorsNotRetried: a certificate that does not verify (wrong
 // host, unknown authority) will not verify on a retry either.
 func TestCertificateErrorsNotRetried(t *testing.T) {
-	ctx := context.Background()
+	now := time.Now()
 	for name, err := range map[string]error{
 		"hostname":     &url.Error{Op: "Get", URL: "https://x", Err: x509.HostnameError{Certificate: &x509.Certificate{}, Host: "x"}},
 		"verification": &url.Error{Op: "Get", URL: "https://x", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}},
 	} {
-		if retry, _ := retryPolicy(ctx, nil, err); retry {
+		if v, _, _ := classify(0, "", err, now); v != final {
 			t.Errorf("%s error retried", name)
 		}
 	}
-	if retry, _ := retryPolicy(ctx, nil, &url.Error{Op: "Get", URL: "https://x", Err: io.ErrUnexpectedEOF}); !retry {
+	if v, _, _ := classify(0, "", &url.Error{Op: "Get", URL: "https://x", Err: io.ErrUnexpectedEOF}, now); v != failed {
 		t.Error("a dropped connection was not retried")
 	}
 }

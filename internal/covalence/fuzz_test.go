@@ -93,7 +93,7 @@ func FuzzPageDecoder(f *testing.F) {
 		_, _ = w.Write(*body.Load())
 	}))
 	f.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, APIKey: "fuzz-key", MaxRetries: -1, RequestTimeout: 2 * time.Second, MaxParallel: 8})
+	c, err := New(Config{BaseURL: srv.URL, APIKey: "fuzz-key", MaxRetries: new(0), RequestTimeout: 2 * time.Second, MaxParallel: 8})
 	if err != nil {
 		f.Fatal(err)
 	}

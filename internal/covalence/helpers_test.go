@@ -53,7 +53,7 @@ func fastConfig(baseURL string) Config {
 	return Config{
 		BaseURL:        baseURL,
 		APIKey:         mockKey,
-		MaxRetries:     3,
+		MaxRetries:     new(3),
 		RetryWaitMin:   time.Millisecond,
 		RetryWaitMax:   10 * time.Millisecond,
 		RequestTimeout: 5 * time.Second,
@@ -162,4 +162,14 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
+}
+
+// ListAROs reads every matching ARO into memory (a test helper).
+func (c *Client) ListAROs(ctx context.Context, providerID string, q AROQuery) ([]ARO, PageStats, error) {
+	var out []ARO
+	st, err := c.StreamAROs(ctx, providerID, q, func(items []ARO) (bool, error) {
+		out = append(out, items...)
+		return false, nil
+	})
+	return out, st, err
 }

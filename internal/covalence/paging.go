@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -77,7 +76,7 @@ type PageStats struct {
 	First      int  // the total of the first answer
 	Distinct   int  // items handed over (each ID once)
 	Pages      int  // pages absorbed
-	Requests   int  // page requests sent
+	Requests   int  // HTTP requests sent, retries included
 	Sequential bool // paging fell back to (or was) sequential
 	Stopped    bool // the consumer stopped the read early
 }
@@ -190,8 +189,8 @@ func (c *Client) StreamAROSummaries(ctx context.Context, providerID string, q AR
 // streamPages is the pager of StreamAROs for any decoded form T of an ARO;
 // idOf returns an item's ID.
 func streamPages[T any](ctx context.Context, c *Client, providerID string, q AROQuery, idOf func(*T) string, fn func([]T) (bool, error)) (st PageStats, err error) {
-	var requests atomic.Int64
-	defer func() { st.Requests = int(requests.Load()) }()
+	ctx, rd := StartRead(ctx) // the stream's requests, counted apart and queued with the caller's read
+	defer func() { st.Requests = rd.Stats().Requests }()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -200,7 +199,6 @@ func streamPages[T any](ctx context.Context, c *Client, providerID string, q ARO
 	pg := &pager[T]{path: path, idOf: idOf, seen: map[string]struct{}{}}
 
 	fetch := func(ctx context.Context, page *int) (*pageAnswer[T], error) {
-		requests.Add(1)
 		v := url.Values{}
 		for k, vs := range values {
 			v[k] = vs
@@ -379,14 +377,4 @@ func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
 	if c.log != nil {
 		c.log.Debug(ctx, msg, fields)
 	}
-}
-
-// ListAROs reads every matching ARO into memory.
-func (c *Client) ListAROs(ctx context.Context, providerID string, q AROQuery) ([]ARO, PageStats, error) {
-	var out []ARO
-	st, err := c.StreamAROs(ctx, providerID, q, func(items []ARO) (bool, error) {
-		out = append(out, items...)
-		return false, nil
-	})
-	return out, st, err
 }

@@ -291,7 +291,7 @@ func TestStreamAROSummariesArrivals(t *testing.T) {
 // survived; every ARO is counted once.
 func TestStreamAROSummaries429Burst(t *testing.T) {
 	estates()
-	p, c := setup(t, genLarge, mockportal.Options{PageCap: 50}, func(cfg *Config) { cfg.MaxParallel = 8; cfg.MaxRetries = 5 })
+	p, c := setup(t, genLarge, mockportal.Options{PageCap: 50}, func(cfg *Config) { cfg.MaxParallel = 8; cfg.MaxRetries = new(5) })
 	var n429 atomic.Int32
 	p.mock.SetFault(func(_ mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
 		if n >= 3 && n < 12 {

@@ -23,11 +23,17 @@ func notConfigured() diag.Diagnostic {
 func apiErrorDiag(what string, err error) diag.Diagnostic {
 	summary := "FES Portal error while " + what
 	detail := err.Error()
+	var rl *covalence.RateLimitError
 	var ae *covalence.APIError
 	var te *covalence.TransportError
 	var de *covalence.DecodeError
 	var pe *covalence.PagingError
 	switch {
+	case errors.As(err, &rl):
+		summary = "Rate limited by the FES Portal"
+		detail += ". The provider slows down and retries when the portal answers HTTP 429; it gives up only when the portal " +
+			"has refused every request for that long. Lower max_parallel_requests (requests in flight at once for this provider " +
+			"configuration) or set requests_per_second to the portal's rate limit."
 	case errors.As(err, &ae):
 		switch {
 		case ae.StatusCode == http.StatusUnauthorized:
@@ -38,7 +44,8 @@ func apiErrorDiag(what string, err error) diag.Diagnostic {
 			detail += ". The key is valid but not allowed this request; check provider_id and the key's permissions."
 		case ae.StatusCode == http.StatusTooManyRequests:
 			summary = "Rate limited by the FES Portal"
-			detail += ". Raise max_retries or lower max_parallel_requests (or Terraform's -parallelism)."
+			detail += ". The portal asked for a longer wait than the provider waits for; try again later, " +
+				"lower max_parallel_requests or set requests_per_second."
 		case ae.StatusCode >= 500:
 			summary = fmt.Sprintf("FES Portal server error (HTTP %d) while %s", ae.StatusCode, what)
 		}

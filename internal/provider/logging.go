@@ -17,6 +17,28 @@ const logSubsystem = "covalence_http"
 // maxLoggedBody bounds the response body bytes written to TRACE logs.
 const maxLoggedBody = 4 << 10
 
+// httpLogContext returns ctx with the covalence_http subsystem, which masks
+// the API key wherever it appears. Every log line of the HTTP layer and of the
+// client's own events goes through it.
+func httpLogContext(ctx context.Context, secret string) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	if secret != "" {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secret)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secret)
+	}
+	return ctx
+}
+
+// tflogLogger routes the client's own events (retries, rate limiting,
+// paging) to the covalence_http subsystem.
+type tflogLogger struct {
+	secret string
+}
+
+func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.SubsystemDebug(httpLogContext(ctx, l.secret), logSubsystem, msg, fields)
+}
+
 // loggingTransport logs every HTTP exchange through tflog, with the
 // Authorization header masked and the API key masked anywhere else.
 type loggingTransport struct {
@@ -25,11 +47,7 @@ type loggingTransport struct {
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := tflog.NewSubsystem(req.Context(), logSubsystem)
-	if t.secret != "" {
-		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, t.secret)
-		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, t.secret)
-	}
+	ctx := httpLogContext(req.Context(), t.secret)
 	tflog.SubsystemDebug(ctx, logSubsystem, "FES Portal request", map[string]any{
 		"method":  req.Method,
 		"url":     req.URL.String(),
@@ -96,15 +114,4 @@ func (b *bodyLogger) Close() error {
 		b.log(b.buf.Bytes(), b.total)
 	}
 	return b.ReadCloser.Close()
-}
-
-// tflogLogger routes the client's events to tflog.
-type tflogLogger struct{}
-
-func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.SubsystemDebug(ctx, logSubsystem, msg, fields)
-}
-
-func (tflogLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
-	tflog.SubsystemWarn(ctx, logSubsystem, msg, fields)
 }

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"os"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -36,7 +39,18 @@ const (
 	EnvMaxRetries          = "COVALENCE_MAX_RETRIES"
 	EnvRequestTimeout      = "COVALENCE_REQUEST_TIMEOUT"
 	EnvMaxParallelRequests = "COVALENCE_MAX_PARALLEL_REQUESTS"
+	EnvRequestsPerSecond   = "COVALENCE_REQUESTS_PER_SECOND"
 )
+
+// rateLimitTimeout is how long the portal may refuse every request before
+// reads fail (covalence.DefaultRateLimitTimeout). Tests shorten it; it is not
+// a setting, so that a rate-limited run always ends within this bound.
+var rateLimitTimeout = covalence.DefaultRateLimitTimeout
+
+// rateLimitWarnAfter is how long a read may wait on rate limits before the
+// provider configuration gets its one warning suggesting requests_per_second
+// (a variable for tests).
+var rateLimitWarnAfter = 10 * time.Second
 
 var _ provider.Provider = (*covalenceProvider)(nil)
 var _ provider.ProviderWithFunctions = (*covalenceProvider)(nil)
@@ -53,21 +67,26 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	APIKey              types.String `tfsdk:"api_key"`
-	BaseURL             types.String `tfsdk:"base_url"`
-	ProviderID          types.String `tfsdk:"provider_id"`
-	MaxRetries          types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout      types.String `tfsdk:"request_timeout"`
-	MaxParallelRequests types.Int64  `tfsdk:"max_parallel_requests"`
-	CACertPEM           types.String `tfsdk:"ca_cert_pem"`
-	InsecureSkipVerify  types.Bool   `tfsdk:"insecure_skip_verify"`
-	ProxyURL            types.String `tfsdk:"proxy_url"`
+	APIKey              types.String  `tfsdk:"api_key"`
+	BaseURL             types.String  `tfsdk:"base_url"`
+	ProviderID          types.String  `tfsdk:"provider_id"`
+	MaxRetries          types.Int64   `tfsdk:"max_retries"`
+	RequestTimeout      types.String  `tfsdk:"request_timeout"`
+	MaxParallelRequests types.Int64   `tfsdk:"max_parallel_requests"`
+	RequestsPerSecond   types.Float64 `tfsdk:"requests_per_second"`
+	CACertPEM           types.String  `tfsdk:"ca_cert_pem"`
+	InsecureSkipVerify  types.Bool    `tfsdk:"insecure_skip_verify"`
+	ProxyURL            types.String  `tfsdk:"proxy_url"`
 }
 
 // providerData is what data sources receive from Configure.
 type providerData struct {
 	client  *covalence.Client
 	msspRef string // provider_id as configured: an ID, a name, or "" for the key's first MSSP provider
+	log     tflogLogger
+	// rateLimitWarned is set once a read of this configuration has warned
+	// that it waited on rate limits.
+	rateLimitWarned atomic.Bool
 }
 
 // msspID resolves the MSSP provider to act as (cached by the client).
@@ -121,7 +140,7 @@ func (p *covalenceProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after HTTP 429, 500, 502, 503, 504 or a dropped connection, with exponential backoff and jitter that honours `Retry-After`. `0` disables retries. May also be set with `" + EnvMaxRetries + "`. Defaults to `5`.",
+				MarkdownDescription: "How many times a request is retried after HTTP 500, 502, 503 (without `Retry-After`), 504 or a dropped connection, with exponential backoff and jitter that honours `Retry-After`. `0` disables these retries. Rate limiting (HTTP 429, or 503 with `Retry-After`) does not use them up: the provider slows down and tries again, and fails only when the portal has refused every request for 2 minutes. May also be set with `" + EnvMaxRetries + "`. Defaults to `" + strconv.Itoa(covalence.DefaultMaxRetries) + "`.",
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -131,9 +150,14 @@ func (p *covalenceProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"max_parallel_requests": schema.Int64Attribute{
-				MarkdownDescription: "How many ARO pages are fetched at once after the first page; `1` pages sequentially. May also be set with `" + EnvMaxParallelRequests + "`. Defaults to `8`.",
+				MarkdownDescription: "The most requests in flight to the portal at once, across every data source of this provider configuration (ARO pages of one read are fetched in parallel within this budget; reads take turns). When the portal answers HTTP 429, the provider lowers its own limit below this and raises it back step by step. May also be set with `" + EnvMaxParallelRequests + "`. Defaults to `" + strconv.Itoa(covalence.DefaultMaxParallel) + "`.",
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, 64)},
+			},
+			"requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: "The most requests per second sent to the portal, across every data source of this provider configuration, evenly spaced (e.g. `20`, or `0.5` for one every two seconds): set it to the portal's rate limit when it is known. May also be set with `" + EnvRequestsPerSecond + "`. Unset means no client-side rate; the provider still slows down when the portal answers HTTP 429.",
+				Optional:            true,
+				Validators:          []validator.Float64{float64validator.Between(minRequestsPerSecond, maxRequestsPerSecond)},
 			},
 			"ca_cert_pem": schema.StringAttribute{
 				MarkdownDescription: "PEM-encoded CA certificate(s) to trust in addition to the system's, e.g. for a TLS-inspecting proxy.",
@@ -180,6 +204,7 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 		"max_retries":           {m.MaxRetries.IsUnknown(), EnvMaxRetries},
 		"request_timeout":       {m.RequestTimeout.IsUnknown(), EnvRequestTimeout},
 		"max_parallel_requests": {m.MaxParallelRequests.IsUnknown(), EnvMaxParallelRequests},
+		"requests_per_second":   {m.RequestsPerSecond.IsUnknown(), EnvRequestsPerSecond},
 		"ca_cert_pem":           {m.CACertPEM.IsUnknown(), ""},
 		"insecure_skip_verify":  {m.InsecureSkipVerify.IsUnknown(), ""},
 		"proxy_url":             {m.ProxyURL.IsUnknown(), ""},
@@ -199,7 +224,8 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 		UserAgent: fmt.Sprintf("terraform-provider-covalence/%s (+https://registry.terraform.io/providers/covalence-oss/covalence) Terraform/%s", p.version, req.TerraformVersion),
 		CACertPEM: m.CACertPEM.ValueString(),
 		ProxyURL:  m.ProxyURL.ValueString(),
-		Logger:    tflogLogger{},
+
+		RateLimitTimeout: rateLimitTimeout,
 	}
 	if cfg.APIKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing API key",
@@ -216,17 +242,15 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 			fmt.Sprintf("base_url (or %s): %v", EnvBaseURL, err))
 	}
 
-	retries, ok := int64OrEnv(m.MaxRetries, EnvMaxRetries, 0, 20, 5, &resp.Diagnostics, "max_retries")
+	retries, ok := int64OrEnv(m.MaxRetries, EnvMaxRetries, 0, 20, covalence.DefaultMaxRetries, &resp.Diagnostics, "max_retries")
 	if ok {
-		cfg.MaxRetries = int(retries)
-		if retries == 0 {
-			cfg.MaxRetries = -1
-		}
+		cfg.MaxRetries = new(int(retries))
 	}
 	parallel, ok := int64OrEnv(m.MaxParallelRequests, EnvMaxParallelRequests, 1, 64, covalence.DefaultMaxParallel, &resp.Diagnostics, "max_parallel_requests")
 	if ok {
 		cfg.MaxParallel = int(parallel)
 	}
+	cfg.RequestsPerSecond = float64OrEnv(m.RequestsPerSecond, EnvRequestsPerSecond, &resp.Diagnostics, "requests_per_second")
 	if t := stringOrEnv(m.RequestTimeout, EnvRequestTimeout); t != "" {
 		d, err := parseTimeout(t)
 		if err != nil {
@@ -248,23 +272,19 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 	cfg.WrapTransport = func(next http.RoundTripper) http.RoundTripper {
 		return &loggingTransport{next: next, secret: apiKey}
 	}
+	logger := tflogLogger{secret: apiKey}
+	cfg.Logger = logger
 	client, err := covalence.New(cfg)
 	if err != nil {
-		attr := "api_key"
-		if strings.Contains(err.Error(), "ca_cert_pem") {
-			attr = "ca_cert_pem"
-		} else if strings.Contains(err.Error(), "proxy") {
-			attr = "proxy_url"
-		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid provider configuration", err.Error())
+		resp.Diagnostics.AddAttributeError(path.Root(configErrorAttribute(err)), "Invalid provider configuration", err.Error())
 		return
 	}
-	pd := &providerData{client: client, msspRef: stringOrEnv(m.ProviderID, EnvProviderID)}
+	pd := &providerData{client: client, msspRef: stringOrEnv(m.ProviderID, EnvProviderID), log: logger}
 	p.configured.Store(pd)
 	resp.DataSourceData = pd
 	tflog.Debug(ctx, "covalence provider configured", map[string]any{
-		"base_url": cfg.BaseURL, "max_retries": cfg.MaxRetries, "max_parallel_requests": cfg.MaxParallel,
-		"request_timeout": cfg.RequestTimeout.String(),
+		"base_url": cfg.BaseURL, "max_retries": retries, "max_parallel_requests": cfg.MaxParallel,
+		"requests_per_second": cfg.RequestsPerSecond, "request_timeout": cfg.RequestTimeout.String(),
 	})
 }
 
@@ -277,10 +297,49 @@ func stringOrEnv(v types.String, env string) string {
 	return strings.TrimSpace(os.Getenv(env))
 }
 
+// configErrorAttribute names the attribute a *covalence.ConfigError is about.
+func configErrorAttribute(err error) string {
+	var ce *covalence.ConfigError
+	if errors.As(err, &ce) {
+		switch ce.Field {
+		case "BaseURL":
+			return "base_url"
+		case "CACertPEM":
+			return "ca_cert_pem"
+		case "ProxyURL":
+			return "proxy_url"
+		}
+	}
+	return "api_key"
+}
+
+// Bounds of requests_per_second.
+const (
+	minRequestsPerSecond = 0.01
+	maxRequestsPerSecond = 10000
+)
+
+// float64OrEnv takes requests_per_second from the attribute, else the
+// environment variable; 0 means unset.
+func float64OrEnv(v types.Float64, env string, diags *diag.Diagnostics, attr string) float64 {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueFloat64()
+	}
+	raw := strings.TrimSpace(os.Getenv(env))
+	if raw == "" {
+		return 0
+	}
+	n, err := strconv.ParseFloat(raw, 64)
+	if err != nil || math.IsNaN(n) || n < minRequestsPerSecond || n > maxRequestsPerSecond {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+env,
+			fmt.Sprintf("%s=%q: %s must be a number from %g to %g.", env, raw, attr, float64(minRequestsPerSecond), float64(maxRequestsPerSecond)))
+		return 0
+	}
+	return n
+}
+
 // int64OrEnv takes the attribute, else the environment variable, else def.
-func int64OrEnv(v types.Int64, env string, lo, hi, def int64, diags interface {
-	AddAttributeError(path.Path, string, string)
-}, attr string) (int64, bool) {
+func int64OrEnv(v types.Int64, env string, lo, hi, def int64, diags *diag.Diagnostics, attr string) (int64, bool) {
 	if !v.IsNull() && !v.IsUnknown() {
 		return v.ValueInt64(), true
 	}

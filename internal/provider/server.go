@@ -42,7 +42,22 @@ type server struct {
 // framework path: an escape hatch for diagnosis, and the baseline of `make bench`.
 const EnvDisableFastPath = "COVALENCE_DISABLE_FAST_PATH"
 
+// ReadDataSource serves every data source read as one read of the request
+// scheduler (trackRead), and covalence_aros through the fast path.
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	pd := s.p.configured.Load()
+	if pd == nil {
+		return s.readDataSource(ctx, req)
+	}
+	ctx, end := pd.trackRead(ctx, req.TypeName)
+	resp, err := s.readDataSource(ctx, req)
+	if resp != nil {
+		resp.Diagnostics = append(resp.Diagnostics, toProtoDiags(end())...)
+	}
+	return resp, err
+}
+
+func (s *server) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	if req.TypeName != arosTypeName || os.Getenv(EnvDisableFastPath) == "1" {
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
