@@ -316,6 +316,7 @@ func (p *covalenceProvider) DataSources(context.Context) []func() datasource.Dat
 		newArosDataSource,
 		newAroDataSource,
 		newOrgDataSource,
+		newAroSummaryDataSource,
 	}
 }
 
