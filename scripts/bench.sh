@@ -104,3 +104,4 @@ for n in $SIZES; do
     COVALENCE_DISABLE_FAST_PATH=1 run_plan "framework path" "$n"
   fi
 done
+echo; scripts/bench-summary.sh # covalence_aro_summary: summary vs covalence_aros vs bare fetch, per-client gate

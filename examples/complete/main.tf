@@ -33,16 +33,15 @@ data "covalence_aros" "last_week" {
   include_details = false
 }
 
-data "covalence_aros" "open_high" {
-  resolution      = "Unresolved"
-  min_severity    = "High"
-  include_details = false
+data "covalence_aro_summary" "open_high" {
+  resolution   = "Unresolved"
+  min_severity = "High"
 }
 
 check "no_open_high_severity_aros" {
   assert {
-    condition     = data.covalence_aros.open_high.total == 0
-    error_message = "${data.covalence_aros.open_high.total} unresolved High or Critical AROs are open in the portal."
+    condition     = data.covalence_aro_summary.open_high.total == 0
+    error_message = "${data.covalence_aro_summary.open_high.total} unresolved High or Critical AROs are open in the portal."
   }
 }
 

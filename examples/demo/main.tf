@@ -3,9 +3,9 @@
 # terraform_data resource. Three jobs:
 #   (a) an inventory of organizations, one terraform_data per organization;
 #   (b) a 7-day ARO report per organization, with severity counts;
-#   (c) a compliance gate on unresolved High/Critical AROs: a check block
-#       that warns, or, with enforce_compliance = true, a precondition that
-#       fails the run.
+#   (c) a compliance gate on unresolved High/Critical AROs, from one
+#       covalence_aro_summary: a check block that warns, or, with
+#       enforce_compliance = true, a precondition that fails the run.
 terraform {
   required_version = ">= 1.5" # check blocks
 
@@ -62,25 +62,29 @@ data "covalence_aros" "last_7_days" {
 # (c) Compliance gate: unresolved High or Critical AROs
 # ---------------------------------------------------------------------------
 
-data "covalence_aros" "open_high" {
-  resolution      = "Unresolved"
-  min_severity    = "High"
-  include_details = false
+# One summary: counts, not AROs, go into the state, whatever the estate's size.
+data "covalence_aro_summary" "open_high" {
+  resolution   = "Unresolved"
+  min_severity = "High" # missing or unknown severities are kept: fail closed
 }
 
 locals {
-  open_high       = data.covalence_aros.open_high
+  open_high       = data.covalence_aro_summary.open_high
   open_high_count = local.open_high.total
-  open_high_examples = [
-    for a in slice(local.open_high.aros, 0, min(5, local.open_high_count)) :
-    format("[%s] %s (%s)", a.severity, a.title, try(a.organization.name, "no organization"))
+  # The clients with open findings, most first.
+  open_high_clients = [
+    for o in reverse(sort([
+      for id, org in local.open_high.organizations : format("%06d %s", org.total, org.name) if org.total > 0
+    ])) : format("%s: %d", substr(o, 7, -1), tonumber(substr(o, 0, 6)))
   ]
   gate_message = format(
-    "%d unresolved High/Critical AROs (%d Critical, %d High). Newest: %s",
+    "%d unresolved High/Critical AROs (%d Critical, %d High) in %d of %d clients: %s",
     local.open_high_count,
     local.open_high.severity_counts["Critical"],
     local.open_high.severity_counts["High"],
-    join("; ", local.open_high_examples),
+    length(local.open_high_clients),
+    length(local.open_high.organizations),
+    join("; ", slice(local.open_high_clients, 0, min(5, length(local.open_high_clients)))),
   )
 }
 

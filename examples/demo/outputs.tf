@@ -31,6 +31,6 @@ output "c_compliance_gate" {
     status              = local.open_high_count == 0 ? "PASS" : (var.enforce_compliance ? "FAIL (enforced)" : "WARN (not enforced)")
     unresolved_high     = local.open_high.severity_counts["High"]
     unresolved_critical = local.open_high.severity_counts["Critical"]
-    newest              = local.open_high_examples
+    clients             = local.open_high_clients
   }
 }

@@ -323,3 +323,26 @@ func TestStreamAROSummariesStop(t *testing.T) {
 		t.Errorf("err %v, %d calls, stats %+v", err, calls, st)
 	}
 }
+
+// BenchmarkStreamAROSummaries is BenchmarkStreamAROs at the default
+// parallelism through the summary stream (fewer fields decoded).
+func BenchmarkStreamAROSummaries(b *testing.B) {
+	base := benchServer(b)
+	c, err := New(Config{BaseURL: base, APIKey: "k", MaxParallel: DefaultMaxParallel})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		_, err := c.StreamAROSummaries(context.Background(), "prov-0001", AROQuery{}, func(items []AROSummaryItem) (bool, error) {
+			n += len(items)
+			return false, nil
+		})
+		if err != nil || n != benchAROs {
+			b.Fatalf("read %d AROs: %v", n, err)
+		}
+	}
+	b.ReportMetric(float64(benchAROs*b.N)/b.Elapsed().Seconds(), "AROs/s")
+}

@@ -245,7 +245,8 @@ func estateExpectation(d *mockportal.Data, minSeverity string) (ids []string, co
 	}
 	counts = map[string]int64{}
 	for _, a := range d.AROsOf(d.MyProviders[0].ID) { // the portal's order
-		if a.Resolution != "Unresolved" || rank[a.Severity] < rank[minSeverity] {
+		// min_severity fails closed: a missing or undocumented severity (rank 0) is kept.
+		if r := rank[a.Severity]; a.Resolution != "Unresolved" || r != 0 && r < rank[minSeverity] {
 			continue
 		}
 		ids = append(ids, a.ID)

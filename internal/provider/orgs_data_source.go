@@ -71,9 +71,13 @@ func (d *orgsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"name_contains": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Keep only organizations whose name contains this text, ignoring case.",
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"orgs": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "The organizations, sorted by name then ID.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: orgAttributes()}},
+			// A list attribute of objects, not a nested list attribute, so that
+			// `terraform test` can mock it: Terraform (up to at least 1.16)
+			// always mocks a nested list as empty (hashicorp/terraform#38369),
+			// and a per-client gate's test needs organizations to iterate.
+			"orgs": schema.ListAttribute{Computed: true,
+				MarkdownDescription: "The organizations, sorted by name then ID. Each is an object with `id` (organization ID), `name`, `email` (contact email; null when the portal has none) and `email_aro_details` (whether ARO emails to the organization include the details).",
+				ElementType:         schema.NestedAttributeObject{Attributes: orgAttributes()}.Type()},
 		},
 	}
 }

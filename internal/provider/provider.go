@@ -375,6 +375,7 @@ func (p *covalenceProvider) DataSources(context.Context) []func() datasource.Dat
 		newArosDataSource,
 		newAroDataSource,
 		newOrgDataSource,
+		newAroSummaryDataSource,
 	}
 }
 
