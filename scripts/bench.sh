@@ -105,3 +105,4 @@ for n in $SIZES; do
   fi
 done
 echo; scripts/bench-summary.sh # covalence_aro_summary: summary vs covalence_aros vs bare fetch, per-client gate
+echo; scripts/bench-fanout.sh # the fleet-scale fan-out under rate limits (issue 11)

@@ -31,8 +31,10 @@ const (
 	// MaxRetryAfter is the longest Retry-After the client waits for; a server
 	// asking for more ends the request with its error instead of hanging.
 	MaxRetryAfter = 60 * time.Second
-	// RetryBudget bounds the time one request spends waiting between retries,
-	// Retry-After included: a portal that keeps failing gives an error, not a hang.
+	// RetryBudget bounds the time a request spends before a retry that a 5xx
+	// answer's Retry-After asks for: a portal that keeps failing gives an
+	// error, not a hang. (Refusals, HTTP 429, are bounded by the rate-limit
+	// timeout instead.)
 	RetryBudget = 60 * time.Second
 	// maxBody bounds one response body.
 	maxBody = 256 << 20
@@ -360,8 +362,9 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 	path := c.rel(u)
 	start := budgetClock()
 	var attempts, retries, refusals int
+	var lastRefused bool
 	for {
-		sl, err := c.sched.acquire(ctx, rd, attempts > 0)
+		sl, err := c.sched.acquire(ctx, rd, attempts > 0, lastRefused)
 		if err != nil {
 			return nil, fmt.Errorf("GET %s: %w", path, context.Cause(ctx))
 		}
@@ -369,6 +372,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 		rd.sent()
 		a := c.attempt(ctx, u)
 		v, retryAfter, hasRetryAfter := classify(a.status, a.retryAfter, a.err, time.Now())
+		lastRefused = v == refused
 
 		var wait time.Duration
 		switch v {

@@ -111,16 +111,17 @@ type slot struct {
 
 // acquire waits for a slot: for its read's turn, a free place in the window,
 // the end of any pause, and the client-side rate. retry puts the request at
-// the head of its read's queue (it was sent before and refused or failed).
-// It fails only when ctx ends, and then holds no slot.
-func (s *scheduler) acquire(ctx context.Context, rd *Read, retry bool) (*slot, error) {
+// the head of its read's queue (it was sent before and refused or failed);
+// afterRefusal counts the wait as one on rate limits. It fails only when ctx
+// ends, and then holds no slot.
+func (s *scheduler) acquire(ctx context.Context, rd *Read, retry, afterRefusal bool) (*slot, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	w := &waiter{ready: make(chan struct{})}
 	s.mu.Lock()
 	now := time.Now()
-	limited := retry || now.Before(s.pausedUntil) || s.window < s.max
+	limited := afterRefusal || now.Before(s.pausedUntil) || s.window < s.max
 	q := s.queues[rd.root()]
 	if q == nil {
 		q = &readQueue{read: rd.root()}
@@ -151,7 +152,16 @@ func (s *scheduler) acquire(ctx context.Context, rd *Read, retry bool) (*slot, e
 		return nil, ctx.Err()
 	}
 	if s.rate != nil {
-		if err := s.rate.wait(ctx); err != nil {
+		err := s.rate.wait(ctx)
+		if err == nil {
+			// A pause that began while this request waited for its token
+			// holds it too.
+			s.mu.Lock()
+			until := s.pausedUntil
+			s.mu.Unlock()
+			err = sleep(ctx, time.Until(until))
+		}
+		if err != nil {
 			s.mu.Lock()
 			s.inflight--
 			s.dispatchLocked(time.Now())

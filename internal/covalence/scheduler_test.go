@@ -27,7 +27,7 @@ func (s *scheduler) queued(rd *Read) int {
 
 func mustAcquire(t *testing.T, s *scheduler, rd *Read) *slot {
 	t.Helper()
-	sl, err := s.acquire(testCtx(t, 5*time.Second), rd, false)
+	sl, err := s.acquire(testCtx(t, 5*time.Second), rd, false, false)
 	if err != nil {
 		t.Fatalf("acquire: %v", err)
 	}
@@ -38,7 +38,7 @@ func mustAcquire(t *testing.T, s *scheduler, rd *Read) *slot {
 func granted(s *scheduler, rd *Read, d time.Duration) (*slot, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	sl, err := s.acquire(ctx, rd, false)
+	sl, err := s.acquire(ctx, rd, false, false)
 	return sl, err == nil
 }
 
@@ -172,7 +172,7 @@ func TestSchedulerNeverExceedsMax(t *testing.T) {
 				if r == nil {
 					r = &Read{}
 				}
-				sl, err := s.acquire(context.Background(), r, false)
+				sl, err := s.acquire(context.Background(), r, false, false)
 				if err != nil {
 					t.Error(err)
 					return
@@ -279,7 +279,7 @@ func TestSchedulerCancelFreesSlot(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := s.acquire(ctx, rd, false)
+		_, err := s.acquire(ctx, rd, false, false)
 		errc <- err
 	}()
 	waitFor(t, "the request to queue", func() bool { return s.queued(rd) == 1 })
@@ -300,7 +300,7 @@ func TestSchedulerCancelFreesSlot(t *testing.T) {
 	a = mustAcquire(t, s, rd)           // takes the first token
 	ctx, cancel = context.WithCancel(context.Background())
 	go func() {
-		_, err := s.acquire(ctx, rd, false)
+		_, err := s.acquire(ctx, rd, false, false)
 		errc <- err
 	}()
 	waitFor(t, "the second request to hold a slot", func() bool { _, in := s.state(); return in == 2 })
@@ -363,7 +363,7 @@ func TestSchedulerSubReadsQueueWithTheirRead(t *testing.T) {
 		t.Fatal("the inner read's root is not the outer read")
 	}
 	s := newScheduler(2, 0, time.Minute)
-	sl, err := s.acquire(context.Background(), inner, false)
+	sl, err := s.acquire(context.Background(), inner, false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
