@@ -312,3 +312,39 @@ func TestTightenGCNests(t *testing.T) {
 		t.Fatalf("after the reads GC percent is %d, want 100 restored", got)
 	}
 }
+
+// TestEncodeStateAcrossChunks: items spread over many chunks come out whole.
+func TestEncodeStateAcrossChunks(t *testing.T) {
+	root := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"l": tftypes.List{ElementType: tftypes.String}, "n": tftypes.Number}}
+	rt := Compile(root)
+	var vals []tftypes.Value
+	for i := 0; i < 300; i++ {
+		vals = append(vals, tftypes.NewValue(tftypes.String, strings.Repeat(string(rune('a'+i%26)), 1000+i*97)))
+	}
+	for _, reversed := range []bool{false, true} {
+		items := NewItems(rt.Attr("l").Elem(), func(v *tftypes.Value, w Writer) { writeValue(*v, w) })
+		order := make([]int, len(vals))
+		list := make([]tftypes.Value, len(vals))
+		for i := range vals {
+			if err := items.Add(&vals[i]); err != nil {
+				t.Fatal(err)
+			}
+			order[i] = i
+			if reversed {
+				order[i] = len(vals) - 1 - i
+			}
+			list[i] = vals[order[i]]
+		}
+		if len(items.chunks) < 5 {
+			t.Fatalf("only %d chunks", len(items.chunks))
+		}
+		got, err := EncodeState(rt, "l", items, order, map[string]tftypes.Value{"n": tftypes.NewValue(tftypes.Number, 3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := marshal(t, tftypes.NewValue(root, map[string]tftypes.Value{"l": tftypes.NewValue(root.AttributeTypes["l"], list), "n": tftypes.NewValue(tftypes.Number, 3)}))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("reversed=%v: differs at byte %d of %d/%d", reversed, firstDiff(got, want), len(got), len(want))
+		}
+	}
+}
