@@ -183,7 +183,10 @@ func TestMappingsFitSchemas(t *testing.T) {
 		t.Errorf("covalence_aro: %v", err)
 	}
 
-	elem := aros.Attr("aros").Elem().TerraformType().(tftypes.Object)
+	elem, ok := aros.Attr("aros").Elem().TerraformType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("an element of aros is a %T", aros.Attr("aros").Elem().TerraformType())
+	}
 	extra := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"new_field": tftypes.String}}
 	wrong := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
 	for k, v := range elem.AttributeTypes {

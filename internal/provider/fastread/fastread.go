@@ -51,29 +51,31 @@ type Type struct {
 // Compile compiles t.
 func Compile(t tftypes.Type) *Type {
 	n := &Type{typ: t}
-	switch {
-	case t.Is(tftypes.String):
-		n.kind = kindString
-	case t.Is(tftypes.Number):
-		n.kind = kindNumber
-	case t.Is(tftypes.Bool):
-		n.kind = kindBool
-	case t.Is(tftypes.List{}):
+	switch tt := t.(type) {
+	case tftypes.List:
 		n.kind = kindList
-		n.elem = Compile(t.(tftypes.List).ElementType) //nolint:forcetypeassert // Is above
-	case t.Is(tftypes.Object{}):
+		n.elem = Compile(tt.ElementType)
+	case tftypes.Map:
+		n.elem = Compile(tt.ElementType)
+	case tftypes.Object:
 		n.kind = kindObject
-		at := t.(tftypes.Object).AttributeTypes //nolint:forcetypeassert // Is above
-		for k := range at {
+		for k := range tt.AttributeTypes {
 			n.keys = append(n.keys, k)
 		}
 		sort.Strings(n.keys)
 		for _, k := range n.keys {
-			n.attrs = append(n.attrs, Compile(at[k]))
+			n.attrs = append(n.attrs, Compile(tt.AttributeTypes[k]))
 			n.encKeys = append(n.encKeys, appendString(nil, k))
 		}
-	case t.Is(tftypes.Map{}):
-		n.elem = Compile(t.(tftypes.Map).ElementType) //nolint:forcetypeassert // Is above
+	default:
+		switch {
+		case t.Is(tftypes.String):
+			n.kind = kindString
+		case t.Is(tftypes.Number):
+			n.kind = kindNumber
+		case t.Is(tftypes.Bool):
+			n.kind = kindBool
+		}
 	}
 	return n
 }

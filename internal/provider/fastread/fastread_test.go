@@ -92,20 +92,23 @@ func randValue(r *rand.Rand, t tftypes.Type, text string) tftypes.Value {
 		return tftypes.NewValue(t, new(big.Float).SetInt64(n))
 	case t.Is(tftypes.Bool):
 		return tftypes.NewValue(t, r.IntN(2) == 0)
-	case t.Is(tftypes.List{}):
+	}
+	switch tt := t.(type) {
+	case tftypes.List:
 		sizes := []int{0, 1, 15, 16, 17}
 		vals := make([]tftypes.Value, sizes[r.IntN(len(sizes))])
 		for i := range vals {
-			vals[i] = randValue(r, t.(tftypes.List).ElementType, text)
+			vals[i] = randValue(r, tt.ElementType, text)
 		}
 		return tftypes.NewValue(t, vals)
-	default:
+	case tftypes.Object:
 		vals := map[string]tftypes.Value{}
-		for k, at := range t.(tftypes.Object).AttributeTypes {
+		for k, at := range tt.AttributeTypes {
 			vals[k] = randValue(r, at, text)
 		}
 		return tftypes.NewValue(t, vals)
 	}
+	return tftypes.NewValue(t, nil)
 }
 
 func marshal(t testing.TB, v tftypes.Value) []byte {
