@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES="${BENCH_SIZES:-1000 10000 20000 50000}"
+PACE_AROS="${BENCH_PACE_AROS:-20000}" # the read at the network's pace (issue 13)
+PACE_RUNS="${BENCH_PACE_RUNS:-3}"
 BASELINE_SIZE="${BENCH_BASELINE_SIZE:-20000}" # also read through the plain framework path
 LATENCY="${BENCH_LATENCY:-20ms}"
 PAGE_CAP="${BENCH_PAGE_CAP:-100}"
@@ -36,8 +38,13 @@ if [[ -z "${BENCH_E2E_ONLY:-}" ]]; then
 fi
 
 mkdir -p "$work/bin" "$work/plugins" "$work/cfg"
-go build -trimpath -o "$work/bin/terraform-provider-covalence" .
+if [[ -n "${BENCH_PLUGIN:-}" ]]; then # a prebuilt provider, e.g. of another commit
+  cp "$BENCH_PLUGIN" "$work/bin/terraform-provider-covalence"
+else
+  go build -trimpath -o "$work/bin/terraform-provider-covalence" .
+fi
 go build -trimpath -o "$work/bin/mockportal" ./internal/cmd/mockportal
+go build -trimpath -o "$work/bin/benchfetch" ./internal/cmd/benchfetch
 cat > "$work/plugins/terraform-provider-covalence" <<EOF
 #!/bin/sh
 exec /usr/bin/time -f "%M %U %S" -a -o "\$BENCH_TIME_LOG" "$work/bin/terraform-provider-covalence" "\$@"
@@ -66,6 +73,59 @@ $1
 EOF
 }
 
+# run_apply N -> "apply_wall plugin_cpu plugin_rss_mb" of a terraform apply
+run_apply() {
+  local n="$1" log="$work/time.log" start end
+  : > "$log"
+  rm -f "$work/cfg/terraform.tfstate"
+  start=$(date +%s.%N)
+  BENCH_TIME_LOG="$log" "$tf" -chdir="$work/cfg" apply -auto-approve -input=false -lock=false -no-color >"$work/apply.out" 2>&1 || {
+    echo "apply failed:"; tail -20 "$work/apply.out"; exit 1; }
+  end=$(date +%s.%N)
+  grep -q "total *= *$n\b" "$work/apply.out" || { echo "expected total = $n:"; tail -5 "$work/apply.out"; exit 1; }
+  awk -v wall="$(echo "$end - $start" | bc)" '
+    { rss = ($1 > rss ? $1 : rss); cpu += $2 + $3 }
+    END { printf "%.2f %.2f %.0f\n", wall, cpu, rss/1024 }' "$log"
+}
+
+# The mock's own counters (GET /_mock/stats beside the API).
+mock_stats() { curl -sf "${COVALENCE_BASE_URL%/v1}/_mock/stats"; }
+mock_reset() { curl -sf -X POST "${COVALENCE_BASE_URL%/v1}/_mock/stats/reset" >/dev/null; }
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+# pace_runs: the read of issue 13, as the portal sees it. Each run, against
+# one mock: terraform apply reading every ARO (fetch window = first ARO-list
+# request's arrival to the last ARO-list answer's end, from the mock's
+# stats), then a bare 8-in-flight fetch of the same pages and the SOAR
+# integration's sequential 500-per-page loop, in the same run.
+pace_runs() {
+  local n="$PACE_AROS" rows="$work/pace.rows"
+  : > "$rows"
+  start_mock "$n"
+  write_config 'data "covalence_aros" "all" {}
+output "total" { value = data.covalence_aros.all.total }'
+  echo "== read at the network's pace: terraform apply of every ARO ($n, ${PAGE_CAP}-item pages, ${LATENCY} per request), $PACE_RUNS runs"
+  printf "%-4s %12s %10s %7s %12s %9s %12s %12s %10s\n" "run" "fetch window" "bare fetch" "ratio" "sequential" "speed-up" "plugin CPU" "plugin RSS" "apply wall"
+  for r in $(seq "$PACE_RUNS"); do
+    mock_reset
+    read -r wall cpu rss < <(run_apply "$n")
+    window="$(mock_stats | sed -n 's/.*"aro_window_seconds":\([0-9.eE+-]*\).*/\1/p')"
+    bare="$("$work/bin/benchfetch" -base "$COVALENCE_BASE_URL" -key bench-key -total "$n" -page-size "$PAGE_CAP" -parallel 8 | cut -d' ' -f1)"
+    seq_s="$("$work/bin/benchfetch" -base "$COVALENCE_BASE_URL" -key bench-key -sequential -limit 500 | cut -d' ' -f1)"
+    echo "$window $bare $seq_s $cpu $rss $wall" >> "$rows"
+    awk -v r="$r" '{ printf "%-4s %11.2fs %9.2fs %6.2fx %11.2fs %8.1fx %11.2fs %9.0f MB %9.2fs\n", r, $1, $2, $1/$2, $3, $3/$1, $4, $5, $6 }' <(tail -1 "$rows")
+  done
+  local mw mb ms mc mr mwall
+  mw=$(cut -d' ' -f1 "$rows" | median); mb=$(cut -d' ' -f2 "$rows" | median); ms=$(cut -d' ' -f3 "$rows" | median)
+  mc=$(cut -d' ' -f4 "$rows" | median); mr=$(cut -d' ' -f5 "$rows" | median); mwall=$(cut -d' ' -f6 "$rows" | median)
+  # The ratios of the medians, and the median of each run's ratio.
+  local mratio mspeed
+  mratio=$(awk '{ print $1/$2 }' "$rows" | median); mspeed=$(awk '{ print $3/$1 }' "$rows" | median)
+  printf "%-4s %11.2fs %9.2fs %6.2fx %11.2fs %8.1fx %11.2fs %9.0f MB %9.2fs\n" "med" "$mw" "$mb" "$mratio" "$ms" "$mspeed" "$mc" "$mr" "$mwall"
+  echo
+}
+
 # run_plan LABEL N -> prints a table row
 run_plan() {
   local label="$1" n="$2" log="$work/time.log" start end
@@ -88,6 +148,9 @@ start_mock() { # $1 = AROs
   for _ in $(seq 100); do [[ -s "$work/addr" ]] && break; sleep 0.05; done
   export COVALENCE_BASE_URL="$(cat "$work/addr")"
 }
+
+pace_runs
+[[ -n "${BENCH_PACE_ONLY:-}" ]] && exit 0
 
 echo "== end to end: terraform plan reading every ARO (${PAGE_CAP}-item pages, ${LATENCY} per request)"
 printf "%-22s %8s %9s %12s %12s %6s\n" "read" "AROs" "wall s" "plugin CPU s" "plugin RSS MB" "procs"

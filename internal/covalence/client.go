@@ -1,6 +1,7 @@
 package covalence
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -342,7 +343,7 @@ func (c *Client) decode(u *url.URL, body []byte, out any) error {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		switch {
-		case errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input"):
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) && truncated(body):
 			de.Offset = int64(len(body))
 			de.Err = errors.New("the body ends early (truncated answer)")
 		case errors.As(err, &se):
@@ -353,6 +354,15 @@ func (c *Client) decode(u *url.URL, body []byte, out any) error {
 		return de
 	}
 	return nil
+}
+
+// truncated reports whether body is the start of a JSON value cut short:
+// json.Decoder says so with a typed error (io.ErrUnexpectedEOF, or io.EOF
+// for an empty body) where json.Unmarshal only has a message text.
+func truncated(body []byte) bool {
+	var v any
+	err := json.NewDecoder(bytes.NewReader(body)).Decode(&v)
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
 // get performs a GET with retries and returns the body of a 200 answer.

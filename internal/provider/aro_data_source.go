@@ -10,9 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
+	"github.com/covalence-oss/terraform-provider-covalence/internal/provider/fastread"
 )
 
 var (
@@ -23,16 +23,12 @@ var (
 // singleAROMapping is aroMapping at the top level of covalence_aro: the same
 // fields, with id required and count renamed (Terraform reserves "count" at
 // the top level of a block).
-var singleAROMapping = aroMapping.with(
-	map[string]string{"count": "alert_count"},
-	map[string]schema.Attribute{
-		"id": schema.StringAttribute{Required: true,
-			MarkdownDescription: "ID (UUID) of the ARO to read. An ID that matches no ARO is an error.",
-			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}},
-		"alert_count": schema.Int64Attribute{Computed: true,
-			MarkdownDescription: "How many times the underlying alert fired (`count` in `covalence_aros`, renamed because Terraform reserves `count`)."},
-	},
-)
+var singleAROMapping = aroMapping.renamed("count", "alert_count").
+	withSchema("id", schema.StringAttribute{Required: true,
+		MarkdownDescription: "ID (UUID) of the ARO to read. An ID that matches no ARO is an error.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}}).
+	withSchema("alert_count", schema.Int64Attribute{Computed: true,
+		MarkdownDescription: "How many times the underlying alert fired (`count` in `covalence_aros`, renamed because Terraform reserves `count`)."})
 
 type aroDataSource struct{ dataSourceBase }
 
@@ -87,10 +83,8 @@ func (d *aroDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 			fmt.Sprintf("No ARO with ID %q is visible to the MSSP provider %s.", want, pid))
 		return
 	}
-	var state tftypes.Value
-	var mapErr error
-	root := compileType(resp.State.Schema.Type().TerraformType(ctx))
-	singleAROMapping.write(found, tfSink{node: root, out: &state, err: &mapErr})
+	state, mapErr := fastread.Value(fastread.Compile(resp.State.Schema.Type().TerraformType(ctx)),
+		func(w fastread.Writer) { singleAROMapping.write(found, w) })
 	if mapErr != nil {
 		resp.Diagnostics.AddError("Internal mapping error", mapErr.Error()+". This is a bug in the provider.")
 		return

@@ -17,7 +17,7 @@ func TestAccAro_everyAttribute(t *testing.T) {
 	s, url := fixtureMock(t)
 	checks := []statecheck.StateCheck{}
 	// Every attribute equals the element of covalence_aros, count renamed.
-	for name := range aroMapping.byName {
+	for name := range aroMapping.attributes() {
 		single := name
 		if name == "count" {
 			single = "alert_count"

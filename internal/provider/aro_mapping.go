@@ -1,32 +1,51 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"sort"
+
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
+	"github.com/covalence-oss/terraform-provider-covalence/internal/provider/fastread"
 )
 
-// field is one attribute of an object: its schema and how an API value of
-// type T is written into it. A mapping (a list of fields) is the single
-// place where API fields meet attribute names; schemas are derived from it.
+// A mapping is the single place where API fields meet attribute names: a
+// list of fields, each an attribute's schema and how an API value of type T
+// is written into it. Schemas are derived from it, and both encoders
+// (fastread.Value for the framework path, fastread.Items for the fast path)
+// write through it, so the two cannot disagree.
+//
+// The kinds are checked by the compiler: each field constructor ties its
+// schema attribute's type to the Go type of its getter (strField takes a
+// func returning *string and makes a StringAttribute, and so on). The rest is
+// checked once when the provider starts: a schema replaced with withSchema
+// must keep its type, and names are unique. To add an ARO attribute, add one
+// line to aroMapping (and the field to covalence.ARO).
 type field[T any] struct {
 	name   string
 	schema schema.Attribute
-	write  func(v *T, s sink)
+	write  func(v *T, w fastread.Writer)
 }
 
+// mapping is a list of fields sorted by name: the order fastread.Writer's
+// Object visits attributes in.
 type mapping[T any] struct {
 	fields []field[T]
-	byName map[string]func(*T, sink)
 }
 
 func newMapping[T any](fields ...field[T]) mapping[T] {
-	m := mapping[T]{fields: fields, byName: make(map[string]func(*T, sink), len(fields))}
-	for _, f := range fields {
-		m.byName[f.name] = f.write
+	fields = append([]field[T](nil), fields...)
+	sort.Slice(fields, func(i, j int) bool { return fields[i].name < fields[j].name })
+	for i := 1; i < len(fields); i++ {
+		if fields[i].name == fields[i-1].name {
+			panic(fmt.Sprintf("mapping: attribute %q is mapped twice", fields[i].name))
+		}
 	}
-	return m
+	return mapping[T]{fields: fields}
 }
 
 // attributes derives the schema attributes from the mapping.
@@ -38,32 +57,66 @@ func (m mapping[T]) attributes() map[string]schema.Attribute {
 	return out
 }
 
-// write writes v as an object; an attribute of the schema with no field is an error.
-func (m mapping[T]) write(v *T, s sink) {
-	s.object(func(name string, child sink) {
-		w, ok := m.byName[name]
-		if !ok {
-			child.fail("attribute %q has no mapping", name)
+// objectType is the tftypes object type the mapping writes.
+func (m mapping[T]) objectType() tftypes.Object {
+	at := make(map[string]tftypes.Type, len(m.fields))
+	for _, f := range m.fields {
+		at[f.name] = f.schema.GetType().TerraformType(context.Background())
+	}
+	return tftypes.Object{AttributeTypes: at}
+}
+
+// fits reports whether t is the type the mapping writes (its attributes in
+// the same name order, at every depth). The schemas derived from a mapping
+// always fit; a test checks every data source.
+func (m mapping[T]) fits(t *fastread.Type) error {
+	if want := m.objectType(); !t.TerraformType().Equal(want) {
+		return fmt.Errorf("the schema type %s is not the mapping's %s", t.TerraformType(), want)
+	}
+	return nil
+}
+
+// write writes v as an object of the mapping's type.
+func (m mapping[T]) write(v *T, w fastread.Writer) {
+	w.Object(func(i int, w fastread.Writer) {
+		if i >= len(m.fields) {
+			w.Fail("the schema has more attributes than the mapping")
 			return
 		}
-		w(v, child)
+		m.fields[i].write(v, w)
 	})
 }
 
-// renamed returns the mapping with some attributes renamed and their schema replaced.
-func (m mapping[T]) with(renames map[string]string, schemas map[string]schema.Attribute) mapping[T] {
-	fields := make([]field[T], len(m.fields))
-	for i, f := range m.fields {
-		if to, ok := renames[f.name]; ok {
-			f.name = to
-		}
-		if sc, ok := schemas[f.name]; ok {
-			f.schema = sc
-		}
-		fields[i] = f
-	}
+// renamed returns the mapping with the attribute from renamed to to.
+func (m mapping[T]) renamed(from, to string) mapping[T] {
+	fields := append([]field[T](nil), m.fields...)
+	i := m.index(from)
+	fields[i].name = to
 	return newMapping(fields...)
 }
+
+// withSchema returns the mapping with an attribute's schema replaced (to make
+// it required, say). The replacement must have the same type.
+func (m mapping[T]) withSchema(name string, sc schema.Attribute) mapping[T] {
+	fields := append([]field[T](nil), m.fields...)
+	i := m.index(name)
+	if !sc.GetType().Equal(fields[i].schema.GetType()) {
+		panic(fmt.Sprintf("mapping: the new schema of %q has type %s, not %s", name, sc.GetType(), fields[i].schema.GetType()))
+	}
+	fields[i].schema = sc
+	return mapping[T]{fields: fields}
+}
+
+func (m mapping[T]) index(name string) int {
+	for i, f := range m.fields {
+		if f.name == name {
+			return i
+		}
+	}
+	panic(fmt.Sprintf("mapping: no attribute %q", name))
+}
+
+// ---- field constructors: one per kind of attribute ---------------------------
 
 func computedString(desc string) schema.StringAttribute {
 	return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
@@ -71,14 +124,90 @@ func computedString(desc string) schema.StringAttribute {
 
 const rfc3339Note = " RFC 3339 UTC (`2021-05-11T12:58:26Z`), so `timecmp()` and `timeadd()` work on it."
 
-func strField[T any](name, desc string, get func(*T) *string) field[T] {
-	return field[T]{name: name, schema: computedString(desc), write: func(v *T, s sink) { strPtr(s, get(v)) }}
+func writeString(w fastread.Writer, v *string) {
+	if v == nil {
+		w.Null()
+		return
+	}
+	w.String(*v)
 }
 
+// strField is a string attribute; a nil value is null.
+func strField[T any](name, desc string, get func(*T) *string) field[T] {
+	return field[T]{name: name, schema: computedString(desc), write: func(v *T, w fastread.Writer) { writeString(w, get(v)) }}
+}
+
+// timeField is a portal timestamp, written in RFC 3339 UTC.
 func timeField[T any](name, desc string, get func(*T) *string) field[T] {
 	return field[T]{name: name, schema: computedString(desc + rfc3339Note),
-		write: func(v *T, s sink) { strPtr(s, covalence.RFC3339(get(v))) }}
+		write: func(v *T, w fastread.Writer) { writeString(w, covalence.RFC3339(get(v))) }}
 }
+
+// boolField is a bool attribute; a nil value is null.
+func boolField[T any](name, desc string, get func(*T) *bool) field[T] {
+	return field[T]{name: name, schema: schema.BoolAttribute{Computed: true, MarkdownDescription: desc},
+		write: func(v *T, w fastread.Writer) {
+			if b := get(v); b != nil {
+				w.Bool(*b)
+				return
+			}
+			w.Null()
+		}}
+}
+
+// int64Field is a whole-number attribute; a nil value is null.
+func int64Field[T any, N ~int64](name, desc string, get func(*T) *N) field[T] {
+	return field[T]{name: name, schema: schema.Int64Attribute{Computed: true, MarkdownDescription: desc},
+		write: func(v *T, w fastread.Writer) {
+			if n := get(v); n != nil {
+				w.Int64(int64(*n))
+				return
+			}
+			w.Null()
+		}}
+}
+
+// stringListField is a list of strings; a nil slice is null, an empty one [].
+func stringListField[T any](name, desc string, get func(*T) []string) field[T] {
+	return field[T]{name: name, schema: schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc},
+		write: func(v *T, w fastread.Writer) {
+			l := get(v)
+			if l == nil {
+				w.Null()
+				return
+			}
+			w.List(len(l), func(i int, e fastread.Writer) { e.String(l[i]) })
+		}}
+}
+
+// nestedField is a nested object written by m; a nil value is null.
+func nestedField[T, U any](name, desc string, m mapping[U], get func(*T) *U) field[T] {
+	return field[T]{name: name, schema: schema.SingleNestedAttribute{Computed: true, MarkdownDescription: desc, Attributes: m.attributes()},
+		write: func(v *T, w fastread.Writer) {
+			if u := get(v); u != nil {
+				m.write(u, w)
+				return
+			}
+			w.Null()
+		}}
+}
+
+// nestedListField is a list of nested objects written by m; a nil slice is null.
+func nestedListField[T, U any](name, desc string, m mapping[U], get func(*T) []U) field[T] {
+	return field[T]{name: name,
+		schema: schema.ListNestedAttribute{Computed: true, MarkdownDescription: desc,
+			NestedObject: schema.NestedAttributeObject{Attributes: m.attributes()}},
+		write: func(v *T, w fastread.Writer) {
+			l := get(v)
+			if l == nil {
+				w.Null()
+				return
+			}
+			w.List(len(l), func(i int, e fastread.Writer) { m.write(&l[i], e) })
+		}}
+}
+
+// ---- the ARO -----------------------------------------------------------------
 
 var aroOrgMapping = newMapping(
 	strField("id", "Organization ID.", func(o *covalence.AROOrganization) *string { return o.ID }),
@@ -88,28 +217,18 @@ var aroOrgMapping = newMapping(
 
 var stepMapping = newMapping(
 	strField("id", "Step ID.", func(st *covalence.Step) *string { return st.ID }),
-	field[covalence.Step]{name: "completed",
-		schema: schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the step is done."},
-		write:  func(st *covalence.Step, s sink) { boolPtr(s, st.Completed) }},
+	boolField("completed", "Whether the step is done.", func(st *covalence.Step) *bool { return st.Completed }),
 	strField("label", "What to do.", func(st *covalence.Step) *string { return st.Label }),
 	timeField("last_updated_time", "When the step last changed.", func(st *covalence.Step) *string { return st.LastUpdatedTime }),
 )
 
 // aroMapping maps an ARO to the attributes of an element of covalence_aros.aros
-// (and, renamed, to the top level of covalence_aro).
+// (and, with id required and count renamed, to the top level of covalence_aro).
 var aroMapping = newMapping(
 	strField("id", "ARO ID (UUID).", func(a *covalence.ARO) *string { return &a.ID }),
 	strField("alert_key", "Key of the underlying alert.", func(a *covalence.ARO) *string { return a.AlertKey }),
 	strField("analyst_notes", "Notes from Field Effect's analysts.", func(a *covalence.ARO) *string { return a.AnalystNotes }),
-	field[covalence.ARO]{name: "count",
-		schema: schema.Int64Attribute{Computed: true, MarkdownDescription: "How many times the underlying alert fired."},
-		write: func(a *covalence.ARO, s sink) {
-			if a.Count == nil {
-				s.null()
-				return
-			}
-			s.int(int64(*a.Count))
-		}},
+	int64Field("count", "How many times the underlying alert fired.", func(a *covalence.ARO) *covalence.Count { return a.Count }),
 	timeField("creation_time", "When the ARO was created.", func(a *covalence.ARO) *string { return a.CreationTime }),
 	strField("details", "Plain-text details (can be several KB); null when `include_details = false`.", func(a *covalence.ARO) *string { return a.Details }),
 	strField("details_markdown", "Details as Markdown; null when `include_details = false`.", func(a *covalence.ARO) *string { return a.DetailsMarkdown }),
@@ -117,50 +236,14 @@ var aroMapping = newMapping(
 	strField("external_bug_id", "ID in an external ticketing system.", func(a *covalence.ARO) *string { return a.ExternalBugID }),
 	timeField("last_updated_time", "When the ARO last changed.", func(a *covalence.ARO) *string { return a.LastUpdatedTime }),
 	strField("notes", "Notes.", func(a *covalence.ARO) *string { return a.Notes }),
-	field[covalence.ARO]{name: "organization",
-		schema: schema.SingleNestedAttribute{Computed: true,
-			MarkdownDescription: "The organization the ARO belongs to; null when the portal gives none.",
-			Attributes:          aroOrgMapping.attributes()},
-		write: func(a *covalence.ARO, s sink) {
-			if a.Organization == nil {
-				s.null()
-				return
-			}
-			aroOrgMapping.write(a.Organization, s)
-		}},
-	field[covalence.ARO]{name: "references",
-		schema: schema.ListAttribute{Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "References (links, advisories)."},
-		write: func(a *covalence.ARO, s sink) {
-			if a.References == nil {
-				s.null()
-				return
-			}
-			s.list(len(a.References), func(i int, e sink) { e.str(a.References[i]) })
-		}},
+	nestedField("organization", "The organization the ARO belongs to; null when the portal gives none.",
+		aroOrgMapping, func(a *covalence.ARO) *covalence.AROOrganization { return a.Organization }),
+	stringListField("references", "References (links, advisories).", func(a *covalence.ARO) []string { return a.References }),
 	strField("resolution", "`Unresolved`, `Resolved`, `Help Requested` or `Dismissed`.", func(a *covalence.ARO) *string { return a.Resolution }),
-	field[covalence.ARO]{name: "serial_id",
-		schema: computedString("Short human number of the ARO, e.g. `\"11\"`."),
-		write: func(a *covalence.ARO, s sink) {
-			if a.SerialID == nil {
-				s.null()
-				return
-			}
-			s.str(string(*a.SerialID))
-		}},
+	strField("serial_id", "Short human number of the ARO, e.g. `\"11\"`.", func(a *covalence.ARO) *string { return (*string)(a.SerialID) }),
 	strField("severity", "`Informational`, `Warning`, `Low`, `Medium`, `High` or `Critical`.", func(a *covalence.ARO) *string { return a.Severity }),
 	strField("status", "`In Triage`, `Open` or `Closed`.", func(a *covalence.ARO) *string { return a.Status }),
-	field[covalence.ARO]{name: "steps",
-		schema: schema.ListNestedAttribute{Computed: true,
-			MarkdownDescription: "Mitigation steps, in the portal's order.",
-			NestedObject:        schema.NestedAttributeObject{Attributes: stepMapping.attributes()}},
-		write: func(a *covalence.ARO, s sink) {
-			if a.Steps == nil {
-				s.null()
-				return
-			}
-			s.list(len(a.Steps), func(i int, e sink) { stepMapping.write(&a.Steps[i], e) })
-		}},
+	nestedListField("steps", "Mitigation steps, in the portal's order.", stepMapping, func(a *covalence.ARO) []covalence.Step { return a.Steps }),
 	strField("template_id", "ID of the template the ARO was made from.", func(a *covalence.ARO) *string { return a.TemplateID }),
 	strField("title", "Title.", func(a *covalence.ARO) *string { return a.Title }),
 	strField("triage_id", "Triage ID.", func(a *covalence.ARO) *string { return a.TriageID }),

@@ -165,13 +165,13 @@ func TestFilterValidationReportsEachProblemOnce(t *testing.T) {
 		{"since": "yesterday", "until": "2 days"},
 	} {
 		vals := map[string]tftypes.Value{}
-		for k, n := range root.attrs {
-			vals[k] = tftypes.NewValue(n.typ, nil)
+		for _, k := range root.Keys() {
+			vals[k] = tftypes.NewValue(root.Attr(k).TerraformType(), nil)
 		}
 		for k, v := range set {
 			vals[k] = tftypes.NewValue(tftypes.String, v)
 		}
-		cfg, err := tfprotov6.NewDynamicValue(root.typ, tftypes.NewValue(root.typ, vals))
+		cfg, err := tfprotov6.NewDynamicValue(root.TerraformType(), tftypes.NewValue(root.TerraformType(), vals))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -10,62 +9,38 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
+	"github.com/covalence-oss/terraform-provider-covalence/internal/provider/fastread"
 )
 
 // aroCollector keeps each ARO handed to it, in the form one read path needs;
-// the i-th call to add is item i.
+// the i-th call to Add is item i.
 type aroCollector interface {
-	add(a *covalence.ARO) error
+	Add(a *covalence.ARO) error
 }
+
+var (
+	_ aroCollector = (*tfCollector)(nil)
+	_ aroCollector = (*fastread.Items[covalence.ARO])(nil)
+)
 
 // tfCollector builds tftypes values (the framework path).
 type tfCollector struct {
-	node *typeNode
+	elem *fastread.Type
 	vals []tftypes.Value
 }
 
-func (c *tfCollector) add(a *covalence.ARO) error {
-	var v tftypes.Value
-	var err error
-	aroMapping.write(a, tfSink{node: c.node, out: &v, err: &err})
+func (c *tfCollector) Add(a *covalence.ARO) error {
+	v, err := fastread.Value(c.elem, func(w fastread.Writer) { aroMapping.write(a, w) })
 	c.vals = append(c.vals, v)
 	return err
 }
 
-// mpCollector encodes each ARO to msgpack as it arrives (the fast path): the
+// newAROItems encodes each ARO to msgpack as it arrives (the fast path): the
 // decoded page can be dropped at once, and only the encoded bytes are kept.
-type mpCollector struct {
-	node  *typeNode
-	buf   bytes.Buffer
-	enc   *msgpack.Encoder
-	spans []int // spans[i] = end offset of item i in buf
-}
-
-func newMPCollector(node *typeNode, reserve int) *mpCollector {
-	c := &mpCollector{node: node}
-	// Room for the prefix written in front of the items at the end.
-	c.buf.Write(make([]byte, reserve))
-	c.enc = msgpack.NewEncoder(&c.buf)
-	return c
-}
-
-func (c *mpCollector) add(a *covalence.ARO) error {
-	var err error
-	aroMapping.write(a, mpSink{enc: c.enc, node: c.node, err: &err})
-	c.spans = append(c.spans, c.buf.Len())
-	return err
-}
-
-// item returns the encoded bytes of item i.
-func (c *mpCollector) item(i, reserve int) []byte {
-	start := reserve
-	if i > 0 {
-		start = c.spans[i-1]
-	}
-	return c.buf.Bytes()[start:c.spans[i]]
+func newAROItems(elem *fastread.Type) *fastread.Items[covalence.ARO] {
+	return fastread.NewItems(elem, aroMapping.write)
 }
 
 // aroRecord is what ordering, limiting and counting need of an ARO.
@@ -139,7 +114,7 @@ func (pd *providerData) queryAROs(ctx context.Context, in aroInputs, col aroColl
 			if !in.includeDetails {
 				a.Details, a.DetailsMarkdown = nil, nil
 			}
-			if err := col.add(a); err != nil {
+			if err := col.Add(a); err != nil {
 				mapErr = err
 				return true, err
 			}

@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/provider/fastread"
 )
 
 var (
@@ -124,8 +126,8 @@ func (d *arosDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	root := compileType(resp.State.Schema.Type().TerraformType(ctx))
-	col := &tfCollector{node: root.attrs["aros"].elem}
+	root := fastread.Compile(resp.State.Schema.Type().TerraformType(ctx))
+	col := &tfCollector{elem: root.Attr("aros").Elem()}
 	res, diags := d.data.queryAROs(ctx, in, col)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -140,13 +142,13 @@ func (d *arosDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	for i, idx := range res.order {
 		items[i] = col.vals[idx]
 	}
-	vals["aros"] = tftypes.NewValue(root.attrs["aros"].typ, items)
-	resp.State.Raw = tftypes.NewValue(root.typ, vals)
+	vals["aros"] = tftypes.NewValue(root.Attr("aros").TerraformType(), items)
+	resp.State.Raw = tftypes.NewValue(root.TerraformType(), vals)
 }
 
 // arosStateValues is every top-level attribute of the state but aros: the
 // configuration as given, with the computed attributes filled in.
-func arosStateValues(config tftypes.Value, root *typeNode, in aroInputs, res aroResult) (map[string]tftypes.Value, error) {
+func arosStateValues(config tftypes.Value, root *fastread.Type, in aroInputs, res aroResult) (map[string]tftypes.Value, error) {
 	vals := map[string]tftypes.Value{}
 	if err := config.As(&vals); err != nil {
 		return nil, fmt.Errorf("reading the configuration: %w", err)
@@ -160,8 +162,8 @@ func arosStateValues(config tftypes.Value, root *typeNode, in aroInputs, res aro
 	for k, n := range res.counts {
 		counts[k] = tftypes.NewValue(tftypes.Number, big.NewFloat(float64(n)))
 	}
-	vals["severity_counts"] = tftypes.NewValue(root.attrs["severity_counts"].typ, counts)
-	for _, k := range root.keys {
+	vals["severity_counts"] = tftypes.NewValue(root.Attr("severity_counts").TerraformType(), counts)
+	for _, k := range root.Keys() {
 		if _, ok := vals[k]; !ok && k != "aros" {
 			return nil, fmt.Errorf("attribute %q has no value", k)
 		}

@@ -172,10 +172,10 @@ func TestReadBeforeConfigure(t *testing.T) {
 	srv := NewServer("test")()
 	_, root := arosSchemaInfo()
 	vals := map[string]tftypes.Value{}
-	for k, n := range root.attrs {
-		vals[k] = tftypes.NewValue(n.typ, nil)
+	for _, k := range root.Keys() {
+		vals[k] = tftypes.NewValue(root.Attr(k).TerraformType(), nil)
 	}
-	cfg, err := tfprotov6.NewDynamicValue(root.typ, tftypes.NewValue(root.typ, vals))
+	cfg, err := tfprotov6.NewDynamicValue(root.TerraformType(), tftypes.NewValue(root.TerraformType(), vals))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -46,7 +47,32 @@ type loggingTransport struct {
 	secret string
 }
 
+// httpLogLevel is how much of the HTTP exchanges can be shown: the most
+// verbose of the log levels set in the environment for the provider or this
+// subsystem (terraform starts the plugin with its own environment). With none
+// at DEBUG or TRACE, the transport does no logging work at all: otherwise
+// every request would build its log lines for Terraform to throw away.
+func httpLogLevel() (debug, trace bool) {
+	for _, v := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_COVALENCE", "TF_LOG_PROVIDER_COVALENCE_HTTP"} {
+		switch strings.ToUpper(strings.TrimSpace(os.Getenv(v))) {
+		case "TRACE", "JSON":
+			return true, true
+		case "DEBUG":
+			debug = true
+		}
+	}
+	// The test framework logs at TRACE into these files.
+	if os.Getenv("TF_ACC_LOG_PATH") != "" || os.Getenv("TF_LOG_PATH_MASK") != "" {
+		return true, true
+	}
+	return debug, false
+}
+
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	debug, trace := httpLogLevel()
+	if !debug {
+		return t.next.RoundTrip(req)
+	}
 	ctx := httpLogContext(req.Context(), t.secret)
 	tflog.SubsystemDebug(ctx, logSubsystem, "FES Portal request", map[string]any{
 		"method":  req.Method,
@@ -67,6 +93,9 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		"duration_ms": time.Since(start).Milliseconds(), "headers": headerFields(resp.Header),
 	}
 	tflog.SubsystemDebug(ctx, logSubsystem, "FES Portal response", fields)
+	if !trace {
+		return resp, nil
+	}
 	resp.Body = &bodyLogger{ReadCloser: resp.Body, log: func(b []byte, total int64) {
 		tflog.SubsystemTrace(ctx, logSubsystem, "FES Portal response body", map[string]any{
 			"url": req.URL.String(), "body_bytes": total, "body_excerpt": string(b),

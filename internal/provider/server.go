@@ -1,12 +1,9 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"runtime/debug"
-	"strconv"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -16,16 +13,26 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/provider/fastread"
 )
 
 // arosTypeName is the data source served by the fast path.
 const arosTypeName = "covalence_aros"
 
+// EnvDisableFastPath, set to 1, serves covalence_aros through the plain
+// framework path: an escape hatch for diagnosis, and the baseline of `make bench`.
+const EnvDisableFastPath = "COVALENCE_DISABLE_FAST_PATH"
+
 // NewServer returns the provider's protocol 6 server: the framework server,
-// with the read of covalence_aros taken over by a streaming path that encodes
-// each page's AROs to msgpack as they arrive. Schema, validation and provider
-// configuration stay with the framework.
+// with one exception. Like terraform-provider-tfe, which drops to the
+// low-level server "only for functionality that is not available otherwise",
+// it takes over the read of covalence_aros, and nothing else: the framework
+// can only return state as a tftypes.Value per attribute, which for 20,000
+// AROs costs about ten times the plugin CPU and seven times the memory of
+// encoding each page's AROs to msgpack as they arrive (fastread; `make bench`
+// measures both paths). Schema, validation, configuration and every other
+// data source stay with the framework.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := &covalenceProvider{version: version}
@@ -37,10 +44,6 @@ type server struct {
 	tfprotov6.ProviderServer
 	p *covalenceProvider
 }
-
-// EnvDisableFastPath, set to 1, serves covalence_aros through the plain
-// framework path: an escape hatch for diagnosis, and the baseline of `make bench`.
-const EnvDisableFastPath = "COVALENCE_DISABLE_FAST_PATH"
 
 // ReadDataSource serves every data source read as one read of the request
 // scheduler (trackRead), and covalence_aros through the fast path.
@@ -61,8 +64,8 @@ func (s *server) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	if req.TypeName != arosTypeName || os.Getenv(EnvDisableFastPath) == "1" {
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
-	release := tightenGC()
-	state, diags := s.readAROs(ctx, req)
+	release := fastread.TightenGC()
+	state, diags := s.fastReadAROs(ctx, req.Config)
 	release()
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: toProtoDiags(diags)}
 	if !diags.HasError() {
@@ -71,64 +74,23 @@ func (s *server) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	return resp, nil
 }
 
-// readGCPercent is the GC target while fast reads run. Their one large live
-// object, the encoded state, is a pointer-free []byte that costs the
-// collector nothing to mark, while JSON decoding makes much short-lived
-// garbage: collecting it sooner cuts the plugin's peak RSS by about a third
-// for some 20% more CPU (make bench).
-var readGCPercent = envInt("COVALENCE_READ_GOGC", 25)
-
-var gcMu sync.Mutex
-var gcReaders int
-var gcSaved int
-
-// tightenGC lowers the GC percent while at least one fast read runs; the
-// returned func undoes it when the last one ends.
-func tightenGC() (release func()) {
-	if readGCPercent <= 0 {
-		return func() {}
-	}
-	gcMu.Lock()
-	if gcReaders == 0 {
-		gcSaved = debug.SetGCPercent(readGCPercent)
-		if gcSaved >= 0 && gcSaved < readGCPercent { // never loosen a stricter setting
-			debug.SetGCPercent(gcSaved)
-		}
-	}
-	gcReaders++
-	gcMu.Unlock()
-	return func() {
-		gcMu.Lock()
-		gcReaders--
-		if gcReaders == 0 {
-			debug.SetGCPercent(gcSaved)
-		}
-		gcMu.Unlock()
-	}
-}
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return v
-	}
-	return def
-}
-
 // arosSchemaInfo is covalence_aros's schema and its compiled type, built once
 // from the framework schema (the single source of truth).
-var arosSchemaInfo = sync.OnceValues(func() (schema.Schema, *typeNode) {
+var arosSchemaInfo = sync.OnceValues(func() (schema.Schema, *fastread.Type) {
 	sch := arosSchema()
-	return sch, compileType(sch.Type().TerraformType(context.Background()))
+	return sch, fastread.Compile(sch.Type().TerraformType(context.Background()))
 })
 
-func (s *server) readAROs(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) ([]byte, diag.Diagnostics) {
+// fastReadAROs is the covalence_aros read of the framework path
+// (arosDataSource.Read) with the state encoded by fastread.
+func (s *server) fastReadAROs(ctx context.Context, config *tfprotov6.DynamicValue) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	sch, root := arosSchemaInfo()
-	if req.Config == nil {
+	if config == nil {
 		diags.AddError("Missing configuration", "Terraform sent no configuration for covalence_aros.")
 		return nil, diags
 	}
-	cfgVal, err := req.Config.Unmarshal(root.typ)
+	cfgVal, err := config.Unmarshal(root.TerraformType())
 	if err != nil {
 		diags.AddError("Invalid configuration", fmt.Sprintf("decoding the configuration of covalence_aros: %v", err))
 		return nil, diags
@@ -148,106 +110,21 @@ func (s *server) readAROs(ctx context.Context, req *tfprotov6.ReadDataSourceRequ
 	if diags.HasError() {
 		return nil, diags
 	}
-	state, d := encodeAROsState(ctx, pd, cfgVal, root, in)
+	items := newAROItems(root.Attr("aros").Elem())
+	res, d := pd.queryAROs(ctx, in, items)
 	diags.Append(d...)
-	return state, diags
-}
-
-// prefixRoom is reserved in front of the encoded AROs for the state's map
-// header, the "aros" key and the array header.
-const prefixRoom = 16
-
-// encodeAROsState runs the query and writes the whole state as msgpack, in
-// the byte order tftypes would write it.
-func encodeAROsState(ctx context.Context, pd *providerData, cfgVal tftypes.Value, root *typeNode, in aroInputs) ([]byte, diag.Diagnostics) {
-	arosNode := root.attrs["aros"]
-	col := newMPCollector(arosNode.elem, prefixRoom)
-	res, diags := pd.queryAROs(ctx, in, col)
 	if diags.HasError() {
 		return nil, diags
 	}
 	vals, err := arosStateValues(cfgVal, root, in, res)
-	if err != nil {
-		diags.AddError("Internal error", err.Error())
-		return nil, diags
-	}
-	out, err := assembleState(root, vals, col, res.order)
-	if err != nil {
-		diags.AddError("Internal error", "encoding the covalence_aros state: "+err.Error())
-	}
-	return out, diags
-}
-
-// assembleState writes the state object: attributes in name order, aros from
-// the collector's encoded items in the given order, the others through tftypes.
-func assembleState(root *typeNode, vals map[string]tftypes.Value, col *mpCollector, order []int) ([]byte, error) {
-	var head bytes.Buffer
-	enc := msgpack.NewEncoder(&head)
-	if err := enc.EncodeMapLen(len(root.keys)); err != nil {
-		return nil, err
-	}
-	identity := true
-	for i, idx := range order {
-		if i != idx {
-			identity = false
-			break
+	if err == nil {
+		var state []byte
+		if state, err = fastread.EncodeState(root, "aros", items, res.order, vals); err == nil {
+			return state, diags
 		}
 	}
-	writeAros := func(w *bytes.Buffer) error {
-		e := msgpack.NewEncoder(w)
-		if err := e.EncodeString("aros"); err != nil {
-			return err
-		}
-		if err := e.EncodeArrayLen(len(order)); err != nil {
-			return err
-		}
-		for _, idx := range order {
-			w.Write(col.item(idx, prefixRoom))
-		}
-		return nil
-	}
-	tail := &head
-	var out []byte
-	// Fast case: aros is the first attribute and the items are already in
-	// order: write the prefix into the room reserved in front of them and
-	// append the rest, without copying the items.
-	if root.keys[0] == "aros" && identity && len(order) == len(col.spans) {
-		var pre bytes.Buffer
-		pe := msgpack.NewEncoder(&pre)
-		_ = pe.EncodeMapLen(len(root.keys))
-		_ = pe.EncodeString("aros")
-		_ = pe.EncodeArrayLen(len(order))
-		if pre.Len() <= prefixRoom {
-			buf := col.buf.Bytes()
-			start := prefixRoom - pre.Len()
-			copy(buf[start:], pre.Bytes())
-			out = buf[start:]
-			tail = &bytes.Buffer{}
-		}
-	}
-	for _, k := range root.keys {
-		if k == "aros" {
-			if out != nil {
-				continue
-			}
-			if err := writeAros(tail); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := msgpack.NewEncoder(tail).EncodeString(k); err != nil {
-			return nil, err
-		}
-		b, err := vals[k].MarshalMsgPack(root.attrs[k].typ) //nolint:staticcheck // the reference encoder for small values
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", k, err)
-		}
-		tail.Write(b)
-	}
-	if out != nil {
-		return append(out, tail.Bytes()...), nil
-	}
-	return tail.Bytes(), nil
+	diags.AddError("Internal error", "encoding the covalence_aros state: "+err.Error())
+	return nil, diags
 }
 
 // toProtoDiags converts framework diagnostics for a protocol response.

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"net/http/httptest"
-	"runtime/debug"
 	"testing"
 	"time"
 
@@ -46,13 +45,13 @@ func readArosProtocol(tb testing.TB, s tfprotov6.ProviderServer, set map[string]
 	tb.Helper()
 	_, root := arosSchemaInfo()
 	vals := map[string]tftypes.Value{}
-	for k, n := range root.attrs {
-		vals[k] = tftypes.NewValue(n.typ, nil)
+	for _, k := range root.Keys() {
+		vals[k] = tftypes.NewValue(root.Attr(k).TerraformType(), nil)
 	}
 	for k, v := range set {
 		vals[k] = v
 	}
-	cfg, err := tfprotov6.NewDynamicValue(root.typ, tftypes.NewValue(root.typ, vals))
+	cfg, err := tfprotov6.NewDynamicValue(root.TerraformType(), tftypes.NewValue(root.TerraformType(), vals))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -87,11 +86,11 @@ func TestProtocolPathsAgree(t *testing.T) {
 		t.Setenv(EnvDisableFastPath, "1")
 		framework := readArosProtocol(t, protocolServer(t, srv.URL), set)
 		t.Setenv(EnvDisableFastPath, "")
-		fv, err := fast.State.Unmarshal(root.typ)
+		fv, err := fast.State.Unmarshal(root.TerraformType())
 		if err != nil {
 			t.Fatalf("config %d: fast state: %v", i, err)
 		}
-		wv, err := framework.State.Unmarshal(root.typ)
+		wv, err := framework.State.Unmarshal(root.TerraformType())
 		if err != nil {
 			t.Fatalf("config %d: framework state: %v", i, err)
 		}
@@ -130,23 +129,5 @@ func BenchmarkReadAROs(b *testing.B) {
 				b.ReportMetric(float64(len(resp.State.MsgPack))/1e6, "MB-state")
 			}
 		})
-	}
-}
-
-func TestTightenGCNests(t *testing.T) {
-	old := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(old)
-	a := tightenGC()
-	b := tightenGC()
-	if got := debug.SetGCPercent(readGCPercent); got != readGCPercent {
-		t.Fatalf("during reads GC percent is %d, want %d", got, readGCPercent)
-	}
-	a()
-	if got := debug.SetGCPercent(readGCPercent); got != readGCPercent {
-		t.Fatalf("with one read left GC percent is %d, want %d", got, readGCPercent)
-	}
-	b()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Fatalf("after the reads GC percent is %d, want 100 restored", got)
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -9,55 +10,43 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
+	"github.com/covalence-oss/terraform-provider-covalence/internal/provider/fastread"
 )
 
-// frameworkListBytes encodes AROs the framework's way: a tftypes.Value tree
-// marshalled by tftypes itself.
-func frameworkListBytes(t testing.TB, root *typeNode, aros []covalence.ARO) []byte {
+// assertSameEncoding: the AROs written through aroMapping by both encoders,
+// as the only attribute of a state, give tftypes' bytes exactly.
+func assertSameEncoding(t testing.TB, aros []covalence.ARO) {
 	t.Helper()
-	col := &tfCollector{node: root.attrs["aros"].elem}
+	_, full := arosSchemaInfo()
+	listT := full.Attr("aros").TerraformType()
+	rootT := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"aros": listT}}
+	root := fastread.Compile(rootT)
+	tf := &tfCollector{elem: root.Attr("aros").Elem()}
+	mp := newAROItems(root.Attr("aros").Elem())
+	order := make([]int, len(aros))
 	for i := range aros {
-		if err := col.add(&aros[i]); err != nil {
+		if err := tf.Add(&aros[i]); err != nil {
 			t.Fatalf("tftypes path: %v", err)
 		}
+		if err := mp.Add(&aros[i]); err != nil {
+			t.Fatalf("msgpack path: %v", err)
+		}
+		order[i] = i
 	}
-	b, err := tftypes.NewValue(root.attrs["aros"].typ, col.vals).MarshalMsgPack(root.attrs["aros"].typ) //nolint:staticcheck // the reference
+	want, err := tftypes.NewValue(rootT, map[string]tftypes.Value{"aros": tftypes.NewValue(listT, tf.vals)}).MarshalMsgPack(rootT) //nolint:staticcheck // the reference
 	if err != nil {
 		t.Fatalf("tftypes marshal: %v", err)
 	}
-	return b
-}
-
-// fastListBytes encodes AROs on the fast path.
-func fastListBytes(t testing.TB, root *typeNode, aros []covalence.ARO) []byte {
-	t.Helper()
-	col := newMPCollector(root.attrs["aros"].elem, prefixRoom)
-	for i := range aros {
-		if err := col.add(&aros[i]); err != nil {
-			t.Fatalf("msgpack path: %v", err)
-		}
-	}
-	var buf bytes.Buffer
-	enc := msgpack.NewEncoder(&buf)
-	if err := enc.EncodeArrayLen(len(aros)); err != nil {
+	got, err := fastread.EncodeState(root, "aros", mp, order, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range aros {
-		buf.Write(col.item(i, prefixRoom))
-	}
-	return buf.Bytes()
-}
-
-func assertSameEncoding(t testing.TB, aros []covalence.ARO) {
-	t.Helper()
-	_, root := arosSchemaInfo()
-	want := frameworkListBytes(t, root, aros)
-	got := fastListBytes(t, root, aros)
 	if !bytes.Equal(got, want) {
 		i := 0
 		for i < len(got) && i < len(want) && got[i] == want[i] {
@@ -124,12 +113,12 @@ func TestFastPathWholeState(t *testing.T) {
 	_, root := arosSchemaInfo()
 	aros := generatedAROs(t, 120)
 	cfg := map[string]tftypes.Value{}
-	for k, n := range root.attrs {
-		cfg[k] = tftypes.NewValue(n.typ, nil)
+	for _, k := range root.Keys() {
+		cfg[k] = tftypes.NewValue(root.Attr(k).TerraformType(), nil)
 	}
 	cfg["status"] = tftypes.NewValue(tftypes.String, "Open")
 	cfg["limit"] = tftypes.NewValue(tftypes.Number, 1000)
-	config := tftypes.NewValue(root.typ, cfg)
+	config := tftypes.NewValue(root.TerraformType(), cfg)
 	in := aroInputs{query: aroQuery{Status: "Open"}, includeDetails: true, limit: 1000}
 	res := aroResult{counts: map[string]int64{"Critical": 3, "High": 0}}
 	for i := len(aros) - 1; i >= 0; i-- { // a non-identity order exercises the copying branch
@@ -145,15 +134,17 @@ func TestFastPathWholeState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mp := newMPCollector(root.attrs["aros"].elem, prefixRoom)
-		tf := &tfCollector{node: root.attrs["aros"].elem}
+		mp := newAROItems(root.Attr("aros").Elem())
+		tf := &tfCollector{elem: root.Attr("aros").Elem()}
 		for i := range aros {
-			if err := mp.add(&aros[i]); err != nil {
+			if err := mp.Add(&aros[i]); err != nil {
 				t.Fatal(err)
 			}
-			_ = tf.add(&aros[i])
+			if err := tf.Add(&aros[i]); err != nil {
+				t.Fatal(err)
+			}
 		}
-		fast, err := assembleState(root, vals, mp, res.order)
+		fast, err := fastread.EncodeState(root, "aros", mp, res.order, vals)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,9 +152,9 @@ func TestFastPathWholeState(t *testing.T) {
 		for i, idx := range res.order {
 			items[i] = tf.vals[idx]
 		}
-		vals["aros"] = tftypes.NewValue(root.attrs["aros"].typ, items)
-		want := tftypes.NewValue(root.typ, vals)
-		got, err := tftypes.ValueFromMsgPack(fast, root.typ) //nolint:staticcheck // decoding the reference
+		vals["aros"] = tftypes.NewValue(root.Attr("aros").TerraformType(), items)
+		want := tftypes.NewValue(root.TerraformType(), vals)
+		got, err := tftypes.ValueFromMsgPack(fast, root.TerraformType()) //nolint:staticcheck // decoding the reference
 		if err != nil {
 			t.Fatalf("identity=%v: fast state does not decode: %v", identity, err)
 		}
@@ -174,44 +165,71 @@ func TestFastPathWholeState(t *testing.T) {
 	}
 }
 
-// TestMappingCoversSchema: a schema attribute with no mapping, or a value of
-// the wrong type, is an error on both paths rather than a silent desync.
-func TestMappingCoversSchema(t *testing.T) {
-	_, root := arosSchemaInfo()
-	elem := root.attrs["aros"].elem.typ.(tftypes.Object)
+// TestMappingsFitSchemas: every data source written through a mapping has
+// exactly the mapping's type, and a schema that is not (an attribute the
+// mapping lacks, or of another type) is refused.
+func TestMappingsFitSchemas(t *testing.T) {
+	ctx := context.Background()
+	schemaType := func(ds datasource.DataSource) tftypes.Type {
+		var resp datasource.SchemaResponse
+		ds.Schema(ctx, datasource.SchemaRequest{}, &resp)
+		return resp.Schema.Type().TerraformType(ctx)
+	}
+	_, aros := arosSchemaInfo()
+	if err := aroMapping.fits(aros.Attr("aros").Elem()); err != nil {
+		t.Errorf("covalence_aros: %v", err)
+	}
+	if err := singleAROMapping.fits(fastread.Compile(schemaType(newAroDataSource()))); err != nil {
+		t.Errorf("covalence_aro: %v", err)
+	}
+
+	elem, ok := aros.Attr("aros").Elem().TerraformType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("an element of aros is a %T", aros.Attr("aros").Elem().TerraformType())
+	}
 	extra := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"new_field": tftypes.String}}
-	for k, v := range elem.AttributeTypes {
-		extra.AttributeTypes[k] = v
-	}
-	a := decodeFixtureAROs(t)[0]
-	var err error
-	var v tftypes.Value
-	aroMapping.write(&a, tfSink{node: compileType(extra), out: &v, err: &err})
-	if err == nil || !strings.Contains(err.Error(), `"new_field" has no mapping`) {
-		t.Errorf("tftypes path with an unmapped attribute: %v", err)
-	}
-	err = nil
-	var buf bytes.Buffer
-	aroMapping.write(&a, mpSink{enc: msgpack.NewEncoder(&buf), node: compileType(extra), err: &err})
-	if err == nil || !strings.Contains(err.Error(), `"new_field" has no mapping`) {
-		t.Errorf("msgpack path with an unmapped attribute: %v", err)
-	}
 	wrong := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
 	for k, v := range elem.AttributeTypes {
+		extra.AttributeTypes[k] = v
 		wrong.AttributeTypes[k] = v
 	}
 	wrong.AttributeTypes["title"] = tftypes.Number
-	err = nil
-	aroMapping.write(&a, mpSink{enc: msgpack.NewEncoder(&buf), node: compileType(wrong), err: &err})
-	if err == nil || !strings.Contains(err.Error(), "where the schema has") {
-		t.Errorf("msgpack path with a type mismatch: %v", err)
-	}
-	// And every mapped field is in the schema.
-	for name := range aroMapping.byName {
-		if _, ok := elem.AttributeTypes[name]; !ok {
-			t.Errorf("mapping field %q is not in the schema", name)
+	for name, typ := range map[string]tftypes.Object{"unmapped attribute": extra, "type mismatch": wrong} {
+		if err := aroMapping.fits(fastread.Compile(typ)); err == nil {
+			t.Errorf("%s: the mapping fits", name)
 		}
 	}
+	// Written anyway, both encoders fail rather than desync.
+	a := decodeFixtureAROs(t)[0]
+	if _, err := fastread.Value(fastread.Compile(wrong), func(w fastread.Writer) { aroMapping.write(&a, w) }); err == nil ||
+		!strings.Contains(err.Error(), "where the schema has") {
+		t.Errorf("tftypes path with a type mismatch: %v", err)
+	}
+	if err := newAROItems(fastread.Compile(wrong)).Add(&a); err == nil || !strings.Contains(err.Error(), "where the schema has") {
+		t.Errorf("msgpack path with a type mismatch: %v", err)
+	}
+	if err := newAROItems(fastread.Compile(extra)).Add(&a); err == nil {
+		t.Errorf("msgpack path with an unmapped attribute: no error")
+	}
+}
+
+// TestMappingRefusesMistakes: the init-time checks of a mapping.
+func TestMappingRefusesMistakes(t *testing.T) {
+	mustPanic := func(name, want string, f func()) {
+		t.Helper()
+		defer func() {
+			if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), want) {
+				t.Errorf("%s: panic %v, want %q", name, r, want)
+			}
+		}()
+		f()
+	}
+	get := func(a *covalence.ARO) *string { return a.Title }
+	mustPanic("duplicate", `"title" is mapped twice`, func() { newMapping(strField("title", "", get), strField("title", "", get)) })
+	mustPanic("schema of another type", `the new schema of "title" has type`, func() {
+		aroMapping.withSchema("title", schema.Int64Attribute{Computed: true})
+	})
+	mustPanic("unknown attribute", `no attribute "nope"`, func() { aroMapping.renamed("nope", "x") })
 }
 
 // FuzzFastPathMatchesFramework: random AROs encode byte-identically on both paths.
