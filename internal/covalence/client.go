@@ -403,8 +403,10 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 				ae, _ := c.answerError(ctx, u, a, attempts).(*APIError)
 				return nil, &RateLimitError{Last: ae, Refused: r.refused, For: r.streak}
 			}
-			if !hasRetryAfter {
-				// No pause was asked for: this request backs off on its own.
+			if !hasRetryAfter || retryAfter <= 0 {
+				// No pause was asked for (or "Retry-After: 0", or a date in the
+				// past, e.g. from clock skew): this request backs off on its own
+				// rather than asking again at once.
 				wait = backoff(c.retryWaitMin, c.retryWaitMax, refusals-1)
 			}
 		case failed:
@@ -415,7 +417,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 			}
 			rd.count(attempts > 1, false)
 			wait = backoff(c.retryWaitMin, c.retryWaitMax, retries)
-			if hasRetryAfter {
+			if hasRetryAfter && retryAfter > 0 {
 				wait = retryAfter
 			}
 			// The retry budget bounds the time one request spends waiting on

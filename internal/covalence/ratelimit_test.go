@@ -162,6 +162,33 @@ func TestRefuseAllFailsWithinTheBound(t *testing.T) {
 	}
 }
 
+// TestZeroRetryAfterBacksOff: "Retry-After: 0" or an HTTP date in the past
+// asks for no pause, so a refused request backs off as without the header
+// instead of asking again at once (thousands of requests a second).
+func TestZeroRetryAfterBacksOff(t *testing.T) {
+	t.Parallel()
+	for _, ra := range []string{"0", "Thu, 01 Jan 2015 00:00:00 GMT"} {
+		t.Run(ra, func(t *testing.T) {
+			t.Parallel()
+			p, c := setup(t, mockportal.FixtureData(), mockportal.Options{
+				Limits: mockportal.Limits{RefuseAll: true, RetryAfter: ra}}, func(cfg *Config) {
+				cfg.RateLimitTimeout = time.Second
+				cfg.RetryWaitMin = 20 * time.Millisecond
+				cfg.RetryWaitMax = 100 * time.Millisecond
+			})
+			_, err := c.MyProviders(testCtx(t, 20*time.Second))
+			var rl *RateLimitError
+			if !errors.As(err, &rl) {
+				t.Fatalf("MyProviders = %v, want a RateLimitError", err)
+			}
+			// Backing off 20 ms doubling to 100 ms for 1 s is about 15 requests.
+			if n := p.mock.Stats().Requests; n > 40 {
+				t.Errorf("%d requests in the 1 s bound: the refused request did not back off", n)
+			}
+		})
+	}
+}
+
 // TestRefusalsDoNotUseRetries: a request refused more times than
 // MaxRetries still completes while the portal answers others.
 func TestRefusalsDoNotUseRetries(t *testing.T) {
