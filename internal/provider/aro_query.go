@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,6 +48,24 @@ var nowFunc = func() time.Time { return time.Now().UTC() }
 // queryKeys are the keys of the SOAR integration's portal query, each
 // validated exactly as the attribute of the same name.
 var queryKeys = []string{"id", "status", "resolution", "type", "org", "since", "until"}
+
+// aroFilterScope is what differs between the ARO data sources' filters:
+// whether id is one of them (covalence_aros: yes; covalence_aro_summary,
+// which counts, has no id filter, so its query has no id key either).
+type aroFilterScope struct{ id bool }
+
+var (
+	arosFilterScope    = aroFilterScope{id: true}
+	summaryFilterScope = aroFilterScope{id: false}
+)
+
+// queryKeys are the query keys this filter accepts.
+func (s aroFilterScope) queryKeys() []string {
+	if s.id {
+		return queryKeys
+	}
+	return queryKeys[1:] // all but id
+}
 
 // filterValidators are the validators of each filter attribute, shared by
 // the attribute and the query key of the same name.
@@ -100,7 +119,7 @@ func filterAttribute(name, desc string) schema.StringAttribute {
 
 // aroFilterAttributes are the filter attributes, for the schema of each ARO
 // data source.
-func aroFilterAttributes() map[string]schema.Attribute {
+func aroFilterAttributes(scope aroFilterScope) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"status":          filterAttribute("status", "Only AROs with this workflow status: "+markdownList(aroStatuses)+"."),
 		"resolution":      filterAttribute("resolution", "Only AROs with this resolution: "+markdownList(aroResolutions)+"."),
@@ -112,18 +131,18 @@ func aroFilterAttributes() map[string]schema.Attribute {
 		"min_severity": filterAttribute("min_severity", "Only AROs at or above this severity, in the order "+markdownList(aroSeverities)+
 			". Applied by the provider (the portal has no severity filter); an ARO whose severity is missing or unknown is kept, so a compliance gate fails closed."),
 		"query": schema.StringAttribute{Optional: true,
-			MarkdownDescription: "A portal query as the SOAR integration took it, e.g. `\"resolution=Unresolved&type=Recommendation\"` or `\"org=Acme&since=2021-01-31 14:00:00\"`: `&`-separated `key=value` pairs with keys " + markdownList(queryKeys) +
+			MarkdownDescription: "A portal query as the SOAR integration took it, e.g. `\"resolution=Unresolved&type=Recommendation\"` or `\"org=Acme&since=2021-01-31 14:00:00\"`: `&`-separated `key=value` pairs with keys " + markdownList(scope.queryKeys()) +
 				"; values may contain spaces. Each pair means the same as the attribute of that name and is validated like it; an unknown key, a pair without `=`, a repeated key or a key also set as an attribute is an error. Meant for migrating playbooks: prefer the typed attributes.",
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1), portalQueryValidator{}}},
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1), portalQueryValidator{scope: scope}}},
 	}
 }
 
 // aroFilterConfigValidators check the filter as a whole; both ARO data
 // sources return them from ConfigValidators.
-func aroFilterConfigValidators() []datasource.ConfigValidator {
+func aroFilterConfigValidators(scope aroFilterScope) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{
 		datasourcevalidator.Conflicting(path.MatchRoot("org"), path.MatchRoot("organization_id")),
-		aroFilterValidator{},
+		aroFilterValidator{scope: scope},
 	}
 }
 
@@ -187,8 +206,8 @@ func severityRank(s string) int {
 // source has no id filter), into the typed query. now is the read's one
 // clock for relative times. Diagnostics name the attribute a value came
 // from, or query.
-func (f aroFilterModel) typedQuery(id types.String, now time.Time) (aroQuery, diag.Diagnostics) {
-	c := f.check(id, now)
+func (f aroFilterModel) typedQuery(scope aroFilterScope, id types.String, now time.Time) (aroQuery, diag.Diagnostics) {
+	c := f.check(scope, id, now)
 	var diags diag.Diagnostics
 	diags.Append(c.own...)
 	diags.Append(c.cross...)
@@ -209,7 +228,7 @@ type filterCheck struct {
 	unknown bool
 }
 
-func (f aroFilterModel) check(id types.String, now time.Time) filterCheck {
+func (f aroFilterModel) check(scope aroFilterScope, id types.String, now time.Time) filterCheck {
 	var c filterCheck
 	q := &c.query
 	q.configured, q.fromQuery = map[string]string{}, map[string]bool{}
@@ -230,7 +249,7 @@ func (f aroFilterModel) check(id types.String, now time.Time) filterCheck {
 	q.minRank = severityRank(q.MinSeverity)
 
 	if !f.Query.IsNull() && !f.Query.IsUnknown() {
-		pairs, err := parsePortalQuery(f.Query.ValueString())
+		pairs, err := parsePortalQuery(f.Query.ValueString(), scope.queryKeys())
 		if err != nil {
 			c.own.AddAttributeError(path.Root("query"), "Invalid query", err.Error())
 			return c
@@ -281,7 +300,7 @@ type queryPair struct{ key, value string }
 
 // parsePortalQuery reads "key=value&key=value" as the SOAR integration took
 // it. Values may contain spaces; %XX escapes are decoded, '+' is kept.
-func parsePortalQuery(q string) ([]queryPair, error) {
+func parsePortalQuery(q string, keys []string) ([]queryPair, error) {
 	var out []queryPair
 	seen := map[string]bool{}
 	for _, part := range strings.Split(q, "&") {
@@ -297,12 +316,8 @@ func parsePortalQuery(q string) ([]queryPair, error) {
 		if dec, err := url.PathUnescape(v); err == nil {
 			v = dec
 		}
-		known := false
-		for _, qk := range queryKeys {
-			known = known || qk == k
-		}
-		if !known {
-			return nil, fmt.Errorf("unknown query key %q: the keys are %s", k, strings.Join(queryKeys, ", "))
+		if !slices.Contains(keys, k) {
+			return nil, fmt.Errorf("unknown query key %q: the keys are %s", k, strings.Join(keys, ", "))
 		}
 		if seen[k] {
 			return nil, fmt.Errorf("query key %q is given twice", k)
@@ -348,7 +363,7 @@ func (pd *providerData) portalQuery(ctx context.Context, q aroQuery) (string, co
 
 // aroFilterValidator checks what no single attribute can: a query key also
 // set as an attribute, query's org beside organization_id, since after until.
-type aroFilterValidator struct{}
+type aroFilterValidator struct{ scope aroFilterScope }
 
 func (aroFilterValidator) Description(context.Context) string {
 	return "query keys must not repeat attributes, and since must not be after until"
@@ -356,13 +371,13 @@ func (aroFilterValidator) Description(context.Context) string {
 func (v aroFilterValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
-func (aroFilterValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+func (v aroFilterValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	f, id, diags := readAROFilter(ctx, req.Config)
 	if diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
 	}
-	resp.Diagnostics.Append(f.check(id, nowFunc()).cross...)
+	resp.Diagnostics.Append(f.check(v.scope, id, nowFunc()).cross...)
 }
 
 // readAROFilter reads the filter attributes and id from a configuration.

@@ -44,7 +44,7 @@ func attrPaths(diags diag.Diagnostics) []string {
 
 func TestTypedQueryResolvesBothBoundsAgainstOneClock(t *testing.T) {
 	now := time.Date(2026, 3, 1, 10, 30, 15, 0, time.UTC)
-	q, diags := filter(t, map[string]string{"since": "7 days", "query": "until=2 hours&status=Open"}).typedQuery(types.StringNull(), now)
+	q, diags := filter(t, map[string]string{"since": "7 days", "query": "until=2 hours&status=Open"}).typedQuery(arosFilterScope, types.StringNull(), now)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -79,7 +79,7 @@ func TestTypedQueryDiagnosticsNameTheAttribute(t *testing.T) {
 		{map[string]string{"query": "color=red"}, types.StringNull(), "query: Invalid query"},
 	}
 	for _, c := range cases {
-		_, diags := filter(t, c.set).typedQuery(c.id, now)
+		_, diags := filter(t, c.set).typedQuery(arosFilterScope, c.id, now)
 		got := attrPaths(diags)
 		if len(got) != 1 || got[0] != c.want {
 			t.Errorf("%v: diagnostics %v, want [%s]", c.set, got, c.want)
@@ -90,7 +90,7 @@ func TestTypedQueryDiagnosticsNameTheAttribute(t *testing.T) {
 // The plan-time validator reports only what no attribute validator can.
 func TestFilterCheckSplitsOwnFromCross(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	c := filter(t, map[string]string{"since": "yesterday", "query": "status=Open", "status": "Open"}).check(types.StringNull(), now)
+	c := filter(t, map[string]string{"since": "yesterday", "query": "status=Open", "status": "Open"}).check(arosFilterScope, types.StringNull(), now)
 	if got := attrPaths(c.own); len(got) != 1 || got[0] != "since: Invalid since" {
 		t.Errorf("own = %v", got)
 	}
@@ -102,23 +102,23 @@ func TestFilterCheckSplitsOwnFromCross(t *testing.T) {
 func TestFilterCheckWithUnknownValues(t *testing.T) {
 	f := filter(t, map[string]string{"since": "2 days"})
 	f.Until = types.StringUnknown()
-	c := f.check(types.StringNull(), time.Now())
+	c := f.check(arosFilterScope, types.StringNull(), time.Now())
 	if !c.unknown || c.own.HasError() || c.cross.HasError() {
 		t.Errorf("unknown until: %+v", c)
 	}
-	if _, diags := f.typedQuery(types.StringNull(), time.Now()); !diags.HasError() {
+	if _, diags := f.typedQuery(arosFilterScope, types.StringNull(), time.Now()); !diags.HasError() {
 		t.Error("typedQuery accepted an unknown value")
 	}
 	// An unknown attribute still conflicts with the same query key.
 	f = filter(t, map[string]string{"query": "status=Open"})
 	f.Status = types.StringUnknown()
-	if c := f.check(types.StringNull(), time.Now()); !c.cross.HasError() {
+	if c := f.check(arosFilterScope, types.StringNull(), time.Now()); !c.cross.HasError() {
 		t.Error("query key beside an unknown attribute of the same name: no error")
 	}
 }
 
 func TestKeepsFailsClosed(t *testing.T) {
-	q, diags := filter(t, map[string]string{"min_severity": "High"}).typedQuery(types.StringNull(), time.Now())
+	q, diags := filter(t, map[string]string{"min_severity": "High"}).typedQuery(arosFilterScope, types.StringNull(), time.Now())
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

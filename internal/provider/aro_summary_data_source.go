@@ -87,7 +87,7 @@ func orgSummaryAttributes(nameDesc string) map[string]schema.Attribute {
 }
 
 func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := aroFilterAttributes()
+	attrs := aroFilterAttributes(summaryFilterScope)
 	attrs["id"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "A stable hash of the query's inputs: the same on every run for the same filter."}
 	attrs["total"] = schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of matching AROs."}
@@ -118,7 +118,7 @@ func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 }
 
 func (d *aroSummaryDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return aroFilterConfigValidators()
+	return aroFilterConfigValidators(summaryFilterScope)
 }
 
 func (d *aroSummaryDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -131,7 +131,7 @@ func (d *aroSummaryDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	q, diags := filter.typedQuery(types.StringNull(), nowFunc())
+	q, diags := filter.typedQuery(summaryFilterScope, types.StringNull(), nowFunc())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -457,6 +457,8 @@ func TestAccAroSummary_invalidInput(t *testing.T) {
 		{`org = "Acme"
   organization_id = "x"`, `These attributes cannot be configured together: \[org,organization_id\]`},
 		{`query = "severity=High"`, `(?s)unknown query key "severity"`},
+		// The summary counts; it has no id filter, in query either.
+		{`query = "id=5026382f-09de-440c-b97d-784006fcbe1d"`, `(?s)unknown query key "id": the keys are status, resolution, type, org, since,\s+until`},
 		{`query = "status=Open"
   status = "Open"`, `(?s)also set as the attribute status`},
 		{`org = "Initech"`, `(?s)Unknown organization.*no organization name matches "Initech"`},

@@ -46,7 +46,7 @@ func (d *arosDataSource) Metadata(_ context.Context, req datasource.MetadataRequ
 }
 
 func arosSchema() schema.Schema {
-	attrs := aroFilterAttributes()
+	attrs := aroFilterAttributes(arosFilterScope)
 	attrs["id"] = schema.StringAttribute{Optional: true, Computed: true,
 		MarkdownDescription: "Set it to read one ARO by its ID (sent to the portal as `id`). " +
 			"Left unset, it is computed as a stable hash of the query's inputs.",
@@ -75,7 +75,7 @@ func (d *arosDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 }
 
 func (d *arosDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return aroFilterConfigValidators()
+	return aroFilterConfigValidators(arosFilterScope)
 }
 
 // aroInputs is one covalence_aros read: the typed query, limit and include_details.
@@ -87,7 +87,7 @@ type aroInputs struct {
 
 // inputs turns the model into one read's inputs; now is the read's clock.
 func (m arosModel) inputs(now time.Time) (aroInputs, diag.Diagnostics) {
-	q, diags := m.typedQuery(m.ID, now)
+	q, diags := m.typedQuery(arosFilterScope, m.ID, now)
 	in := aroInputs{query: q, includeDetails: true, limit: m.Limit.ValueInt64()}
 	if !m.IncludeDetails.IsNull() && !m.IncludeDetails.IsUnknown() {
 		in.includeDetails = m.IncludeDetails.ValueBool()

@@ -69,20 +69,20 @@ func (timeBoundValidator) ValidateString(_ context.Context, req validator.String
 // portalQueryValidator checks a SOAR-style query at plan time: its syntax,
 // and each pair's value with the validators of the attribute of that name
 // (as listvalidator.ValueStringsAre applies its validators to each element).
-type portalQueryValidator struct{}
+type portalQueryValidator struct{ scope aroFilterScope }
 
-func (portalQueryValidator) Description(context.Context) string {
-	return "must be &-separated key=value pairs with keys " + strings.Join(queryKeys, ", ") +
+func (v portalQueryValidator) Description(context.Context) string {
+	return "must be &-separated key=value pairs with keys " + strings.Join(v.scope.queryKeys(), ", ") +
 		", each value valid as the attribute of that name"
 }
 func (v portalQueryValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
-func (portalQueryValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v portalQueryValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
 		return // "" is LengthAtLeast's to report
 	}
-	pairs, err := parsePortalQuery(req.ConfigValue.ValueString())
+	pairs, err := parsePortalQuery(req.ConfigValue.ValueString(), v.scope.queryKeys())
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", err.Error())
 		return
