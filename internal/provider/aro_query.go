@@ -176,8 +176,7 @@ func (q aroQuery) keeps(severity *string) bool {
 	if q.minRank == 0 || severity == nil {
 		return true
 	}
-	r := severityRank(*severity)
-	return r == 0 || r >= q.minRank
+	return severityAtLeast(*severity, q.minRank)
 }
 
 // idInputs are the configured filter values by key, for stableID.
@@ -190,6 +189,14 @@ func (q aroQuery) idInputs() map[string]string {
 		out["min_severity"] = q.MinSeverity
 	}
 	return out
+}
+
+// severityAtLeast reports whether severity is at least the severity of rank
+// minRank (severityRank's scale). A severity that is not one of the six
+// passes any minimum: a compliance gate fails closed.
+func severityAtLeast(severity string, minRank int) bool {
+	r := severityRank(severity)
+	return r == 0 || r >= minRank
 }
 
 // severityRank is 1 (Informational) to 6 (Critical), 0 for anything else.

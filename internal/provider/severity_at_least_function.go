@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -54,8 +53,8 @@ func (severityAtLeastFunction) Run(ctx context.Context, req function.RunRequest,
 	if resp.Error != nil {
 		return
 	}
-	lowest := slices.Index(aroSeverities, minimum.ValueString()) // null: "", not found
-	if lowest < 0 {
+	lowest := severityRank(minimum.ValueString()) // null: "", not one of the six
+	if lowest == 0 {
 		got := "null"
 		if !minimum.IsNull() {
 			got = fmt.Sprintf("%q", minimum.ValueString())
@@ -64,7 +63,7 @@ func (severityAtLeastFunction) Run(ctx context.Context, req function.RunRequest,
 			"minimum must be one of %s (exact, case-sensitive), got %s.", strings.Join(aroSeverities, ", "), got))
 		return
 	}
-	rank := slices.Index(aroSeverities, severity.ValueString())
-	// Not one of the six (null included): at least any minimum (fail closed).
-	resp.Error = resp.Result.Set(ctx, types.BoolValue(rank < 0 || rank >= lowest))
+	// Not one of the six (null included): at least any minimum (fail closed),
+	// the rule of min_severity.
+	resp.Error = resp.Result.Set(ctx, types.BoolValue(severityAtLeast(severity.ValueString(), lowest)))
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -48,8 +47,8 @@ func (severityRankFunction) Run(ctx context.Context, req function.RunRequest, re
 		return
 	}
 	rank := types.Int64Null()
-	if i := slices.Index(aroSeverities, severity.ValueString()); i >= 0 { // null: "", not found
-		rank = types.Int64Value(int64(i))
+	if r := severityRank(severity.ValueString()); r > 0 { // null: "", not one of the six
+		rank = types.Int64Value(int64(r - 1)) // 0 (Informational) to 5 (Critical)
 	}
 	resp.Error = resp.Result.Set(ctx, rank)
 }
