@@ -68,9 +68,25 @@ func randType(r *rand.Rand, depth int) tftypes.Type {
 var edgeInts = []int64{0, 1, -1, 127, 128, -32, -33, 255, 256, -128, -129, 65535, 65536, -32768, -32769,
 	math.MaxUint32, math.MaxUint32 + 1, math.MinInt32, math.MinInt32 - 1, math.MaxInt64, math.MinInt64, 1 << 40}
 
+// valueBudget bounds the size of one random value (its strings' bytes plus
+// nodeCost per value in it): nested lists of objects of 65,536-byte strings
+// would otherwise reach gigabytes and stall the fuzzer for minutes.
+const (
+	valueBudget = 1 << 18
+	nodeCost    = 512
+)
+
 // randValue makes a random value of type t; text seeds the strings.
 func randValue(r *rand.Rand, t tftypes.Type, text string) tftypes.Value {
-	if r.IntN(5) == 0 {
+	budget := valueBudget
+	return randValueWithin(r, t, text, &budget)
+}
+
+// randValueWithin is randValue drawing on budget: once it is spent, values
+// are null.
+func randValueWithin(r *rand.Rand, t tftypes.Type, text string, budget *int) tftypes.Value {
+	*budget -= nodeCost
+	if r.IntN(5) == 0 || *budget <= 0 {
 		return tftypes.NewValue(t, nil)
 	}
 	switch {
@@ -80,6 +96,10 @@ func randValue(r *rand.Rand, t tftypes.Type, text string) tftypes.Value {
 		if r.IntN(4) == 0 {
 			s = strings.Repeat("x", lens[r.IntN(len(lens))])
 		}
+		if len(s) > *budget {
+			return tftypes.NewValue(t, nil)
+		}
+		*budget -= len(s)
 		return tftypes.NewValue(t, s)
 	case t.Is(tftypes.Number):
 		n := edgeInts[r.IntN(len(edgeInts))]
@@ -98,13 +118,13 @@ func randValue(r *rand.Rand, t tftypes.Type, text string) tftypes.Value {
 		sizes := []int{0, 1, 15, 16, 17}
 		vals := make([]tftypes.Value, sizes[r.IntN(len(sizes))])
 		for i := range vals {
-			vals[i] = randValue(r, tt.ElementType, text)
+			vals[i] = randValueWithin(r, tt.ElementType, text, budget)
 		}
 		return tftypes.NewValue(t, vals)
 	case tftypes.Object:
 		vals := map[string]tftypes.Value{}
 		for k, at := range tt.AttributeTypes {
-			vals[k] = randValue(r, at, text)
+			vals[k] = randValueWithin(r, at, text, budget)
 		}
 		return tftypes.NewValue(t, vals)
 	}
