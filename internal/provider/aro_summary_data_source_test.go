@@ -775,3 +775,70 @@ func TestAccAroSummary_jobWeeklyReport(t *testing.T) {
 		},
 	}))
 }
+
+// TestSummaryCounterInvariants: on random items (nulls, undocumented values,
+// unparsable times, unlisted organizations) every count map adds up to
+// total, the organizations and unassigned partition total, every documented
+// key is present, and oldest <= newest.
+func TestSummaryCounterInvariants(t *testing.T) {
+	orgs := []covalence.Organization{{ID: "o1", Name: "One"}, {ID: "o2", Name: "Two"}}
+	pick := func(i int, vals ...string) *string {
+		v := vals[i%len(vals)]
+		if v == "<null>" {
+			return nil
+		}
+		return &v
+	}
+	for _, filtered := range []string{"", "o2", "o-unlisted"} {
+		c := newSummaryCounter(orgs, filtered)
+		for i := 0; i < 500; i++ {
+			a := covalence.AROSummaryItem{
+				ID:           fmt.Sprint(i),
+				Severity:     pick(i*7, append(append([]string{}, aroSeverities...), "<null>", "Severe", "")...),
+				Status:       pick(i*3, "Open", "Closed", "In Triage", "Parked", "<null>"),
+				Resolution:   pick(i*5, "Unresolved", "Dismissed", "Escalated", "<null>"),
+				Type:         pick(i*11, "Action", "Observation", "Incident", "<null>"),
+				CreationTime: pick(i, "2025-01-0"+fmt.Sprint(1+i%9)+" 10:00:00", "not a time", "<null>", "2024-12-31T23:59:59Z"),
+			}
+			if id := pick(i*13, "o1", "o2", "o-unlisted", "<null>"); id != nil || i%2 == 0 {
+				a.Organization = &covalence.AROSummaryOrganization{ID: id}
+			}
+			c.add(&a)
+		}
+		m := c.model()
+		sum := func(name string, counts map[string]int64, documented []string) {
+			var n int64
+			for _, v := range counts {
+				n += v
+			}
+			if n != m.Total {
+				t.Errorf("filtered %q: %s adds up to %d, total %d", filtered, name, n, m.Total)
+			}
+			for _, k := range documented {
+				if _, ok := counts[k]; !ok {
+					t.Errorf("filtered %q: %s has no key %q", filtered, name, k)
+				}
+			}
+		}
+		sum("severity_counts", m.SeverityCounts, aroSeverities)
+		sum("status_counts", m.StatusCounts, aroStatuses)
+		sum("resolution_counts", m.ResolutionCounts, aroResolutions)
+		sum("type_counts", m.TypeCounts, aroTypes)
+		part := m.Unassigned.Total
+		for _, o := range m.Organizations {
+			part += o.Total
+		}
+		if m.Total != 500 || part != m.Total {
+			t.Errorf("filtered %q: total %d, organizations + unassigned %d", filtered, m.Total, part)
+		}
+		if filtered != "" && (len(m.Organizations) != 1 || m.Organizations[filtered].Total == 0) {
+			t.Errorf("filtered %q: organizations %v", filtered, m.Organizations)
+		}
+		if filtered == "o-unlisted" && !m.Organizations[filtered].Name.IsNull() {
+			t.Errorf("an unlisted organization has a name")
+		}
+		if m.OldestCreationTime.ValueString() != "2024-12-31T23:59:59Z" || m.NewestCreationTime.ValueString() != "2025-01-09T10:00:00Z" {
+			t.Errorf("oldest %s, newest %s", m.OldestCreationTime, m.NewestCreationTime)
+		}
+	}
+}
