@@ -67,7 +67,7 @@ func TestSchedulerWindowShrinksAndGrows(t *testing.T) {
 	if _, ok := granted(s, rd, 20*time.Millisecond); ok {
 		t.Fatal("a ninth request went out with max 8")
 	}
-	r := slots[7].refused(0, false) // the 8th in flight
+	r := slots[7].refused(0, false)
 	if !r.shrunk || r.window != 4 {
 		t.Fatalf("after a refusal: %+v, want the window halved to 4", r)
 	}
@@ -105,8 +105,8 @@ func TestSchedulerWindowShrinksAndGrows(t *testing.T) {
 }
 
 // TestSchedulerProbesRarely: after a refusal the window grows back quickly
-// to just below the size that was refused, and beyond it one step per probe
-// interval.
+// to the largest window known to be served, and beyond it one step per
+// probe interval.
 func TestSchedulerProbesRarely(t *testing.T) {
 	s := newScheduler(8, 0, time.Minute)
 	rd := &Read{}
@@ -115,9 +115,9 @@ func TestSchedulerProbesRarely(t *testing.T) {
 		slots = append(slots, mustAcquire(t, s, rd))
 	}
 	s.mu.Lock()
-	s.window = 4 // as if grown back to 4 after an earlier refusal
+	s.window, s.good = 4, 3 // as if 3 had served and 4 were a probe
 	s.mu.Unlock()
-	slots[3].refused(0, false) // the 4th in flight: window 2, ceiling 3
+	slots[3].refused(0, false) // window 2
 	for _, sl := range slots[1:] {
 		sl.answered()
 	}
@@ -141,7 +141,7 @@ func TestSchedulerProbesRarely(t *testing.T) {
 		}
 	}
 	if reached3 > 100*time.Millisecond {
-		t.Errorf("back to 3 (below the refused 4) after %v, want at once", reached3)
+		t.Errorf("back to 3 (known to be served) after %v, want at once", reached3)
 	}
 	if reached4 < 200*time.Millisecond {
 		t.Errorf("probed 4 again after %v, want at least the 200ms probe interval", reached4)
