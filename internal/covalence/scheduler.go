@@ -63,7 +63,8 @@ type scheduler struct {
 	timer       *time.Timer
 	timerAt     time.Time
 
-	good          int           // the largest window that served a round of answers without a refusal
+	good          int           // the most requests in flight that the portal served through a round of answers
+	peak          int           // the most requests in flight since the window last changed
 	probeBase     time.Duration // least probe interval
 	probeInterval time.Duration // least time between steps beyond good
 	successes     int           // answers since the window last changed
@@ -213,6 +214,7 @@ func (s *scheduler) dispatchLocked(now time.Time) {
 		}
 		w.granted = true
 		s.inflight++
+		s.peak = max(s.peak, s.inflight)
 		close(w.ready)
 		if ramping {
 			if s.inflight >= s.window {
@@ -254,10 +256,11 @@ func (sl *slot) answered() {
 	s.refusingSince, s.refused = time.Time{}, 0
 	s.successes++
 	if s.successes >= s.window {
-		s.good = max(s.good, s.window)
+		// Only requests that were in flight together prove a window good.
+		s.good = max(s.good, min(s.window, s.peak))
 		if s.window < s.max && (s.window < s.good || now.Sub(s.lastChange) >= s.probeInterval) {
 			s.window++
-			s.successes, s.lastChange = 0, now
+			s.successes, s.lastChange, s.peak = 0, now, s.inflight
 		}
 	}
 	s.dispatchLocked(now)
@@ -314,7 +317,7 @@ func (sl *slot) refused(retryAfter time.Duration, hasRetryAfter bool) refusal {
 		if hasRetryAfter {
 			s.probeInterval = min(maxProbeInterval, max(s.probeBase, probesPerPause*retryAfter))
 		}
-		s.lastDecrease, s.lastChange = now, now
+		s.lastDecrease, s.lastChange, s.peak = now, now, s.inflight
 	}
 	deadline := s.refusingSince.Add(s.refusalBound)
 	if hasRetryAfter && r.retryable && retryAfter > 0 {

@@ -148,6 +148,28 @@ func TestSchedulerProbesRarely(t *testing.T) {
 	}
 }
 
+// TestSchedulerGoodNeedsRequestsInFlight: answers to requests sent one at a
+// time prove a window of 1, not the window they were sent under.
+func TestSchedulerGoodNeedsRequestsInFlight(t *testing.T) {
+	s := newScheduler(8, 0, time.Minute)
+	rd := &Read{}
+	for range 20 {
+		mustAcquire(t, s, rd).answered()
+	}
+	a, b := mustAcquire(t, s, rd), mustAcquire(t, s, rd)
+	for range 8 {
+		mustAcquire(t, s, rd).answered()
+	}
+	a.answered()
+	b.answered()
+	s.mu.Lock()
+	good := s.good
+	s.mu.Unlock()
+	if good != 3 {
+		t.Errorf("good = %d after at most 3 requests in flight, want 3", good)
+	}
+}
+
 // TestSchedulerNeverExceedsMax: workers against a portal that refuses
 // beyond 3 in flight; the scheduler never has more than max in flight, ends
 // up refused less and less, and grows back once the limit is gone.
