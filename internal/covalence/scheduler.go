@@ -71,6 +71,8 @@ type scheduler struct {
 	lastChange    time.Time     // the window last grew or shrank
 	lastDecrease  time.Time     // requests sent before this do not shrink the window again
 
+	onGrant func(time.Time) // tests: called as each slot is granted, under mu
+
 	refusalBound  time.Duration
 	refusingSince time.Time // first refusal since the last answer; zero while answers come
 	refused       int       // refusals since the last answer
@@ -216,6 +218,9 @@ func (s *scheduler) dispatchLocked(now time.Time) {
 		s.inflight++
 		s.peak = max(s.peak, s.inflight)
 		close(w.ready)
+		if s.onGrant != nil {
+			s.onGrant(now)
+		}
 		if ramping {
 			if s.inflight >= s.window {
 				s.rampUntil = time.Time{} // the window is full: the release is over

@@ -122,7 +122,7 @@ func TestSchedulerProbesRarely(t *testing.T) {
 		sl.answered()
 	}
 	s.mu.Lock()
-	s.probeInterval = 200 * time.Millisecond
+	s.probeInterval = 500 * time.Millisecond
 	s.mu.Unlock()
 	start := time.Now()
 	var reached3, reached4 time.Duration
@@ -140,11 +140,11 @@ func TestSchedulerProbesRarely(t *testing.T) {
 			t.Fatal("the window did not grow back")
 		}
 	}
-	if reached3 > 100*time.Millisecond {
+	if reached3 > 250*time.Millisecond {
 		t.Errorf("back to 3 (known to be served) after %v, want at once", reached3)
 	}
-	if reached4 < 200*time.Millisecond {
-		t.Errorf("probed 4 again after %v, want at least the 200ms probe interval", reached4)
+	if reached4 < 500*time.Millisecond {
+		t.Errorf("probed 4 again after %v, want at least the 500ms probe interval", reached4)
 	}
 }
 
@@ -251,22 +251,23 @@ func TestSchedulerPauseReleasesGradually(t *testing.T) {
 		t.Fatalf("refusal with Retry-After: %+v", r)
 	}
 	const n = 6
-	var mu sync.Mutex
-	var at []time.Time
+	var at []time.Time // grant times, recorded by the scheduler (under its lock)
+	s.mu.Lock()
+	s.onGrant = func(now time.Time) { at = append(at, now) }
+	s.mu.Unlock()
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sl := mustAcquire(t, s, &Read{})
-			mu.Lock()
-			at = append(at, time.Now())
-			mu.Unlock()
 			time.Sleep(200 * time.Millisecond) // hold the slot: the window is what limits
 			sl.answered()
 		}()
 	}
 	wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if len(at) != n {
 		t.Fatalf("%d granted", len(at))
 	}
@@ -402,22 +403,22 @@ func TestSchedulerSubReadsQueueWithTheirRead(t *testing.T) {
 // TestSchedulerRefusalStreak: refusals alone for the bound make refused
 // requests give up; an answer ends the streak; a pause never outlasts it.
 func TestSchedulerRefusalStreak(t *testing.T) {
-	s := newScheduler(4, 0, 200*time.Millisecond)
+	s := newScheduler(4, 0, 500*time.Millisecond)
 	rd := &Read{}
 	if r := mustAcquire(t, s, rd).refused(0, false); r.giveUp || r.refused != 1 {
 		t.Fatalf("first refusal: %+v", r)
 	}
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(50 * time.Millisecond)
 	if r := mustAcquire(t, s, rd).refused(0, false); r.giveUp || r.refused != 2 {
 		t.Fatalf("refusal within the bound: %+v", r)
 	}
-	time.Sleep(120 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond)
 	r := mustAcquire(t, s, rd).refused(0, false)
-	if !r.giveUp || r.refused != 3 || r.streak < 200*time.Millisecond {
-		t.Fatalf("refusal after the bound: %+v, want giveUp with 3 refused over >= 200ms", r)
+	if !r.giveUp || r.refused != 3 || r.streak < 500*time.Millisecond {
+		t.Fatalf("refusal after the bound: %+v, want giveUp with 3 refused over >= 500ms", r)
 	}
 	mustAcquire(t, s, rd).answered()
-	if r := mustAcquire(t, s, rd).refused(10*time.Second, true); r.giveUp || r.refused != 1 || r.paused > 200*time.Millisecond {
+	if r := mustAcquire(t, s, rd).refused(10*time.Second, true); r.giveUp || r.refused != 1 || r.paused > 500*time.Millisecond {
 		t.Errorf("after an answer: %+v, want a new streak whose pause ends with its bound", r)
 	}
 	if r := mustAcquire(t, s, rd).refused(time.Hour, true); r.retryable {
