@@ -12,10 +12,11 @@ const (
 	// refusals (HTTP 429, or 503 with Retry-After) before refused requests
 	// fail instead of waiting and trying again.
 	DefaultRateLimitTimeout = 2 * time.Minute
-	// A window that was refused is grown back quickly up to just below the
-	// size that was refused (the ceiling), and beyond it only one step per
-	// probe interval: a probe that overshoots costs a Retry-After pause of
-	// every request, so probes are rare next to that pause.
+	// A window that was refused is grown back quickly up to the largest
+	// window that served a full round of answers without a refusal, and
+	// beyond it only one step per probe interval: a probe that overshoots
+	// costs a Retry-After pause of every request, so probes are rare next to
+	// that pause.
 	minProbeInterval = 2 * time.Second
 	maxProbeInterval = 30 * time.Second
 	probesPerPause   = 10
@@ -31,7 +32,7 @@ const (
 //   - the window: at most window requests are in flight, window <= max
 //     (max_parallel_requests). A refusal halves it (never below 1) once per
 //     round of requests; each run of window answers grows it back by one
-//     (AIMD): quickly up to just below the size that was refused, beyond
+//     (AIMD): quickly up to the largest window known to be served, beyond
 //     that at most once per probe interval.
 //   - the pause: a refusal with Retry-After holds back every request of the
 //     client until then; after it, waiting requests are released one by one
@@ -62,12 +63,15 @@ type scheduler struct {
 	timer       *time.Timer
 	timerAt     time.Time
 
-	ceiling       int           // below the requests in flight when the last refusals were sent
+	good          int           // the most requests in flight that the portal served through a round of answers
+	peak          int           // the most requests in flight since the window last changed
 	probeBase     time.Duration // least probe interval
-	probeInterval time.Duration // least time between steps beyond the ceiling
+	probeInterval time.Duration // least time between steps beyond good
 	successes     int           // answers since the window last changed
 	lastChange    time.Time     // the window last grew or shrank
 	lastDecrease  time.Time     // requests sent before this do not shrink the window again
+
+	onGrant func(time.Time) // tests: called as each slot is granted, under mu
 
 	refusalBound  time.Duration
 	refusingSince time.Time // first refusal since the last answer; zero while answers come
@@ -80,16 +84,14 @@ type readQueue struct {
 }
 
 type waiter struct {
-	ready    chan struct{}
-	granted  bool
-	inflight int // requests in flight once this one was granted
+	ready   chan struct{}
+	granted bool
 }
 
 func newScheduler(maxInFlight int, perSecond float64, refusalBound time.Duration) *scheduler {
 	s := &scheduler{
 		max:           maxInFlight,
 		window:        maxInFlight,
-		ceiling:       maxInFlight,
 		queues:        map[*Read]*readQueue{},
 		probeBase:     minProbeInterval,
 		probeInterval: minProbeInterval,
@@ -104,9 +106,8 @@ func newScheduler(maxInFlight int, perSecond float64, refusalBound time.Duration
 // slot is one granted attempt; answered, failed or refused must be called
 // exactly once.
 type slot struct {
-	s        *scheduler
-	sent     time.Time
-	inflight int // requests in flight when it was sent, itself included
+	s    *scheduler
+	sent time.Time
 }
 
 // acquire waits for a slot: for its read's turn, a free place in the window,
@@ -169,7 +170,7 @@ func (s *scheduler) acquire(ctx context.Context, rd *Read, retry, afterRefusal b
 			return nil, err
 		}
 	}
-	return &slot{s: s, sent: time.Now(), inflight: w.inflight}, nil
+	return &slot{s: s, sent: time.Now()}, nil
 }
 
 // removeLocked takes a waiter that gave up out of its queue.
@@ -215,8 +216,11 @@ func (s *scheduler) dispatchLocked(now time.Time) {
 		}
 		w.granted = true
 		s.inflight++
-		w.inflight = s.inflight
+		s.peak = max(s.peak, s.inflight)
 		close(w.ready)
+		if s.onGrant != nil {
+			s.onGrant(now)
+		}
 		if ramping {
 			if s.inflight >= s.window {
 				s.rampUntil = time.Time{} // the window is full: the release is over
@@ -256,10 +260,13 @@ func (sl *slot) answered() {
 	s.inflight--
 	s.refusingSince, s.refused = time.Time{}, 0
 	s.successes++
-	if s.window < s.max && s.successes >= s.window && (s.window < s.ceiling || now.Sub(s.lastChange) >= s.probeInterval) {
-		s.window++
-		s.ceiling = max(s.ceiling, s.window)
-		s.successes, s.lastChange = 0, now
+	if s.successes >= s.window {
+		// Only requests that were in flight together prove a window good.
+		s.good = max(s.good, min(s.window, s.peak))
+		if s.window < s.max && (s.window < s.good || now.Sub(s.lastChange) >= s.probeInterval) {
+			s.window++
+			s.successes, s.lastChange, s.peak = 0, now, s.inflight
+		}
 	}
 	s.dispatchLocked(now)
 }
@@ -301,11 +308,12 @@ func (sl *slot) refused(retryAfter time.Duration, hasRetryAfter bool) refusal {
 	r := refusal{retryable: !hasRetryAfter || retryAfter <= MaxRetryAfter}
 	s.successes = 0
 	// Requests sent before the last decrease saw the old window: their
-	// refusals are news of that window, not of the one they caused.
-	// The portal refused the request that made sl.inflight: the window
-	// grows back quickly only to below that.
+	// refusals are news of that window, not of the one they caused. A window
+	// thought good that is refused is good no more.
 	if !sl.sent.Before(s.lastDecrease) {
-		s.ceiling = max(1, sl.inflight-1)
+		if s.window <= s.good {
+			s.good = s.window - 1
+		}
 		if s.window > 1 {
 			s.window = max(1, s.window/2)
 			r.shrunk = true
@@ -314,10 +322,7 @@ func (sl *slot) refused(retryAfter time.Duration, hasRetryAfter bool) refusal {
 		if hasRetryAfter {
 			s.probeInterval = min(maxProbeInterval, max(s.probeBase, probesPerPause*retryAfter))
 		}
-		s.lastDecrease, s.lastChange = now, now
-	} else {
-		s.ceiling = max(1, min(s.ceiling, sl.inflight-1))
-		s.window = min(s.window, s.ceiling)
+		s.lastDecrease, s.lastChange, s.peak = now, now, s.inflight
 	}
 	deadline := s.refusingSince.Add(s.refusalBound)
 	if hasRetryAfter && r.retryable && retryAfter > 0 {

@@ -67,7 +67,7 @@ func TestSchedulerWindowShrinksAndGrows(t *testing.T) {
 	if _, ok := granted(s, rd, 20*time.Millisecond); ok {
 		t.Fatal("a ninth request went out with max 8")
 	}
-	r := slots[7].refused(0, false) // the 8th in flight
+	r := slots[7].refused(0, false)
 	if !r.shrunk || r.window != 4 {
 		t.Fatalf("after a refusal: %+v, want the window halved to 4", r)
 	}
@@ -105,8 +105,8 @@ func TestSchedulerWindowShrinksAndGrows(t *testing.T) {
 }
 
 // TestSchedulerProbesRarely: after a refusal the window grows back quickly
-// to just below the size that was refused, and beyond it one step per probe
-// interval.
+// to the largest window known to be served, and beyond it one step per
+// probe interval.
 func TestSchedulerProbesRarely(t *testing.T) {
 	s := newScheduler(8, 0, time.Minute)
 	rd := &Read{}
@@ -115,14 +115,14 @@ func TestSchedulerProbesRarely(t *testing.T) {
 		slots = append(slots, mustAcquire(t, s, rd))
 	}
 	s.mu.Lock()
-	s.window = 4 // as if grown back to 4 after an earlier refusal
+	s.window, s.good = 4, 3 // as if 3 had served and 4 were a probe
 	s.mu.Unlock()
-	slots[3].refused(0, false) // the 4th in flight: window 2, ceiling 3
+	slots[3].refused(0, false) // window 2
 	for _, sl := range slots[1:] {
 		sl.answered()
 	}
 	s.mu.Lock()
-	s.probeInterval = 200 * time.Millisecond
+	s.probeInterval = 500 * time.Millisecond
 	s.mu.Unlock()
 	start := time.Now()
 	var reached3, reached4 time.Duration
@@ -140,11 +140,33 @@ func TestSchedulerProbesRarely(t *testing.T) {
 			t.Fatal("the window did not grow back")
 		}
 	}
-	if reached3 > 100*time.Millisecond {
-		t.Errorf("back to 3 (below the refused 4) after %v, want at once", reached3)
+	if reached3 > 250*time.Millisecond {
+		t.Errorf("back to 3 (known to be served) after %v, want at once", reached3)
 	}
-	if reached4 < 200*time.Millisecond {
-		t.Errorf("probed 4 again after %v, want at least the 200ms probe interval", reached4)
+	if reached4 < 500*time.Millisecond {
+		t.Errorf("probed 4 again after %v, want at least the 500ms probe interval", reached4)
+	}
+}
+
+// TestSchedulerGoodNeedsRequestsInFlight: answers to requests sent one at a
+// time prove a window of 1, not the window they were sent under.
+func TestSchedulerGoodNeedsRequestsInFlight(t *testing.T) {
+	s := newScheduler(8, 0, time.Minute)
+	rd := &Read{}
+	for range 20 {
+		mustAcquire(t, s, rd).answered()
+	}
+	a, b := mustAcquire(t, s, rd), mustAcquire(t, s, rd)
+	for range 8 {
+		mustAcquire(t, s, rd).answered()
+	}
+	a.answered()
+	b.answered()
+	s.mu.Lock()
+	good := s.good
+	s.mu.Unlock()
+	if good != 3 {
+		t.Errorf("good = %d after at most 3 requests in flight, want 3", good)
 	}
 }
 
@@ -229,22 +251,23 @@ func TestSchedulerPauseReleasesGradually(t *testing.T) {
 		t.Fatalf("refusal with Retry-After: %+v", r)
 	}
 	const n = 6
-	var mu sync.Mutex
-	var at []time.Time
+	var at []time.Time // grant times, recorded by the scheduler (under its lock)
+	s.mu.Lock()
+	s.onGrant = func(now time.Time) { at = append(at, now) }
+	s.mu.Unlock()
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sl := mustAcquire(t, s, &Read{})
-			mu.Lock()
-			at = append(at, time.Now())
-			mu.Unlock()
 			time.Sleep(200 * time.Millisecond) // hold the slot: the window is what limits
 			sl.answered()
 		}()
 	}
 	wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if len(at) != n {
 		t.Fatalf("%d granted", len(at))
 	}
@@ -380,22 +403,22 @@ func TestSchedulerSubReadsQueueWithTheirRead(t *testing.T) {
 // TestSchedulerRefusalStreak: refusals alone for the bound make refused
 // requests give up; an answer ends the streak; a pause never outlasts it.
 func TestSchedulerRefusalStreak(t *testing.T) {
-	s := newScheduler(4, 0, 200*time.Millisecond)
+	s := newScheduler(4, 0, 500*time.Millisecond)
 	rd := &Read{}
 	if r := mustAcquire(t, s, rd).refused(0, false); r.giveUp || r.refused != 1 {
 		t.Fatalf("first refusal: %+v", r)
 	}
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(50 * time.Millisecond)
 	if r := mustAcquire(t, s, rd).refused(0, false); r.giveUp || r.refused != 2 {
 		t.Fatalf("refusal within the bound: %+v", r)
 	}
-	time.Sleep(120 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond)
 	r := mustAcquire(t, s, rd).refused(0, false)
-	if !r.giveUp || r.refused != 3 || r.streak < 200*time.Millisecond {
-		t.Fatalf("refusal after the bound: %+v, want giveUp with 3 refused over >= 200ms", r)
+	if !r.giveUp || r.refused != 3 || r.streak < 500*time.Millisecond {
+		t.Fatalf("refusal after the bound: %+v, want giveUp with 3 refused over >= 500ms", r)
 	}
 	mustAcquire(t, s, rd).answered()
-	if r := mustAcquire(t, s, rd).refused(10*time.Second, true); r.giveUp || r.refused != 1 || r.paused > 200*time.Millisecond {
+	if r := mustAcquire(t, s, rd).refused(10*time.Second, true); r.giveUp || r.refused != 1 || r.paused > 500*time.Millisecond {
 		t.Errorf("after an answer: %+v, want a new streak whose pause ends with its bound", r)
 	}
 	if r := mustAcquire(t, s, rd).refused(time.Hour, true); r.retryable {
