@@ -24,7 +24,11 @@ func protocolServer(tb testing.TB, url string) tfprotov6.ProviderServer {
 	}
 	typ := sch.Provider.ValueType()
 	vals := map[string]tftypes.Value{}
-	for k, t := range typ.(tftypes.Object).AttributeTypes {
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		tb.Fatalf("the provider schema is a %T", typ)
+	}
+	for k, t := range obj.AttributeTypes {
 		vals[k] = tftypes.NewValue(t, nil)
 	}
 	vals["api_key"] = tftypes.NewValue(tftypes.String, testAPIKey)
