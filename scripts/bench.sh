@@ -123,6 +123,7 @@ output "total" { value = data.covalence_aros.all.total }'
   local mratio mspeed
   mratio=$(awk '{ print $1/$2 }' "$rows" | median); mspeed=$(awk '{ print $3/$1 }' "$rows" | median)
   printf "%-4s %11.2fs %9.2fs %6.2fx %11.2fs %8.1fx %11.2fs %9.0f MB %9.2fs\n" "med" "$mw" "$mb" "$mratio" "$ms" "$mspeed" "$mc" "$mr" "$mwall"
+  rm -f "$work/cfg/terraform.tfstate" # the plans below start without state
   echo
 }
 

@@ -26,7 +26,7 @@ func protocolServer(tb testing.TB, url string) tfprotov6.ProviderServer {
 	vals := map[string]tftypes.Value{}
 	obj, ok := typ.(tftypes.Object)
 	if !ok {
-		tb.Fatalf("provider schema type is %T, not an object", typ)
+		tb.Fatalf("the provider schema is a %T", typ)
 	}
 	for k, t := range obj.AttributeTypes {
 		vals[k] = tftypes.NewValue(t, nil)

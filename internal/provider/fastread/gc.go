@@ -11,13 +11,13 @@ import (
 const EnvReadGOGC = "COVALENCE_READ_GOGC"
 
 // ReadGCPercent is the GC target while fast reads run, chosen by measuring
-// CPU and peak RSS together (make bench, 20,000 AROs, the read ending with
-// a collection, see TightenGC): 25 gave 119 MB, 35 gave 132 MB, 50 gave
-// 136-182 MB and 100 (Go's default) 191 MB of peak RSS, for plugin CPU that
-// fell by some 0.3 s from 25 to 100, within the noise between 35 and 50.
-// The one large live object, the encoded state, is a pointer-free []byte
-// that costs the collector nothing to mark, while decoding makes much
-// short-lived garbage: collecting it sooner keeps the peak down for little CPU.
+// plugin CPU and peak RSS together (make bench: terraform apply of 20,000
+// AROs, medians of 3 runs in one run each, the read ending with a collection,
+// see TightenGC): 25 gave 1.00 s and 126 MB, 35 gave 0.92 s and 129 MB, 100
+// (Go's default) 0.84 s and 149 MB. The one large live object, the encoded
+// state, is pointer-free and costs the collector nothing to mark, while
+// decoding makes much short-lived garbage: 35 keeps the peak well under
+// 150 MB for some 0.1 s of CPU.
 var ReadGCPercent = envInt(EnvReadGOGC, 35)
 
 var gc struct {
