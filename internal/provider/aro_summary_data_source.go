@@ -38,6 +38,7 @@ type aroSummaryModel struct {
 	TypeCounts         map[string]int64           `tfsdk:"type_counts"`
 	OldestCreationTime types.String               `tfsdk:"oldest_creation_time"`
 	NewestCreationTime types.String               `tfsdk:"newest_creation_time"`
+	WithoutCreation    int64                      `tfsdk:"without_creation_time"`
 	Organizations      map[string]orgSummaryModel `tfsdk:"organizations"`
 	Unassigned         orgSummaryModel            `tfsdk:"unassigned"`
 }
@@ -103,6 +104,8 @@ func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "Creation time of the oldest matching ARO, RFC 3339 UTC (`timecmp()` and `timeadd()` take it); null when `total` is 0 (or no matching ARO has a creation time)."}
 	attrs["newest_creation_time"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "Creation time of the newest matching ARO, RFC 3339 UTC; null when `total` is 0 (or no matching ARO has a creation time)."}
+	attrs["without_creation_time"] = schema.Int64Attribute{Computed: true,
+		MarkdownDescription: "Number of matching AROs whose `creation_time` is missing or not a time. They are in `total` and the counts but cannot be in `oldest_creation_time` or `newest_creation_time`: an age gate (SLA) should require this to be 0, so that an ARO of unknown age fails it (fail closed)."}
 	attrs["organizations"] = schema.MapAttribute{Computed: true, ElementType: orgSummaryType,
 		MarkdownDescription: "The matching AROs per organization, keyed by organization ID: `{ name, total, severity_counts, oldest_creation_time }` as in `unassigned` (`name` is null for an `organization_id` that is not in the organization list). " +
 			"Every organization of the MSSP provider has an entry (0 counts where none), so `organizations[each.key]` never fails in a `for_each` over `covalence_orgs`; with `org` or `organization_id` set, only that organization has one."}
@@ -172,7 +175,8 @@ type tally struct {
 	severity map[string]int64
 	oldest   time.Time
 	newest   time.Time
-	timed    bool // oldest and newest are set
+	timed    bool  // oldest and newest are set
+	untimed  int64 // AROs without a usable creation time
 }
 
 func newTally() *tally { return &tally{severity: zeroCounts(aroSeverities)} }
@@ -181,6 +185,7 @@ func (t *tally) add(severity *string, created time.Time, timed bool) {
 	t.total++
 	t.severity[valueKey(severity)]++
 	if !timed {
+		t.untimed++
 		return
 	}
 	if !t.timed || created.Before(t.oldest) {
@@ -256,8 +261,9 @@ func (c *summaryCounter) model() aroSummaryModel {
 		Total: c.all.total, SeverityCounts: c.all.severity,
 		StatusCounts: c.status, ResolutionCounts: c.resolution, TypeCounts: c.ty,
 		OldestCreationTime: c.all.time(c.all.oldest), NewestCreationTime: c.all.time(c.all.newest),
-		Organizations: make(map[string]orgSummaryModel, len(c.orgs)),
-		Unassigned:    c.unassigned.model(types.StringNull()),
+		WithoutCreation: c.all.untimed,
+		Organizations:   make(map[string]orgSummaryModel, len(c.orgs)),
+		Unassigned:      c.unassigned.model(types.StringNull()),
 	}
 	for id, t := range c.orgs {
 		m.Organizations[id] = t.model(c.names[id])

@@ -67,6 +67,7 @@ type orgWant struct {
 	total          int64
 	severity       map[string]int64
 	oldest, newest string // portal layout; "" when none
+	untimed        int64  // AROs without a creation time that parses
 }
 
 type summaryWant struct {
@@ -94,6 +95,7 @@ func (o *orgWant) add(a mockportal.ARO) {
 	o.total++
 	o.severity[a.Severity]++
 	if _, err := time.Parse(mockportal.TimeLayout, a.CreationTime); err != nil {
+		o.untimed++
 		return
 	}
 	// The layout sorts as text.
@@ -196,6 +198,7 @@ func (w summaryWant) checks(res string) []statecheck.StateCheck {
 		at("type_counts", countsCheck(w.typ)),
 		at("oldest_creation_time", rfc3339Check(w.all.oldest)),
 		at("newest_creation_time", rfc3339Check(w.all.newest)),
+		at("without_creation_time", knownvalue.Int64Exact(w.all.untimed)),
 		at("organizations", knownvalue.MapExact(orgs)),
 		at("unassigned", w.unassigned.check()),
 	}
@@ -715,7 +718,7 @@ func TestAccAroSummary_jobSLAGate(t *testing.T) {
 	_, url := mock(t, d, mockportal.Options{PageCap: 40})
 	resource.Test(t, testCase(t, resource.TestStep{
 		Config:      providerBlock(url, "") + cfg,
-		ExpectError: wrapped(fmt.Sprintf("open since %s (more than 72 hours)", rfc3339(w.all.oldest))),
+		ExpectError: wrapped(fmt.Sprintf("(oldest since %s; 0 of unknown age)", rfc3339(w.all.oldest))),
 	}))
 	// None at all: oldest_creation_time is null and the gate passes.
 	resolveAll(d, func(a mockportal.ARO) bool { return a.Severity != "Critical" })
@@ -735,6 +738,16 @@ func TestAccAroSummary_jobSLAGate(t *testing.T) {
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("data.covalence_aro_summary.critical", tfjsonpath.New("total"), knownvalue.Int64Exact(1)),
 		},
+	}))
+	// Beside the young one, one of unknown age (creation_time null) fails it:
+	// its age could be anything (fail closed).
+	d.AROs = append(d.AROs, mockportal.ARO{ID: "undated-critical", CreationTime: "",
+		Severity: "Critical", Status: "Open", Resolution: "Unresolved", Type: "Action", Title: "undated"})
+	_, url = nullingMock(t, d, mockportal.Options{PageCap: 40})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + cfg,
+		ExpectError: wrapped(fmt.Sprintf("(oldest since %s; 1 of unknown age)",
+			now.Add(-time.Hour).Truncate(time.Second).Format(time.RFC3339))),
 	}))
 }
 

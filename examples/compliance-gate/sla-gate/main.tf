@@ -1,7 +1,8 @@
 # SLA gate: no unresolved Critical ARO may be older than 72 hours. Compare
 # against plantimestamp() (known at plan time), not timestamp(). With no
 # unresolved Critical ARO, oldest_creation_time is null and the gate passes;
-# AROs whose creation time is unknown keep it failing (fail closed).
+# an ARO whose creation time is unknown (without_creation_time) keeps it
+# failing, even beside young ones (fail closed).
 terraform {
   required_providers {
     covalence = {
@@ -24,7 +25,10 @@ data "covalence_aro_summary" "critical" {
 locals {
   oldest   = data.covalence_aro_summary.critical.oldest_creation_time
   deadline = timeadd(plantimestamp(), "-${var.sla_hours}h")
-  sla_met  = local.oldest == null ? data.covalence_aro_summary.critical.total == 0 : timecmp(local.oldest, local.deadline) >= 0
+  # No ARO of unknown age, and the oldest (if any) within the SLA.
+  sla_met = data.covalence_aro_summary.critical.without_creation_time == 0 && (
+    local.oldest == null ? true : timecmp(local.oldest, local.deadline) >= 0
+  )
 }
 
 resource "terraform_data" "release" {
@@ -33,7 +37,7 @@ resource "terraform_data" "release" {
   lifecycle {
     precondition {
       condition     = local.sla_met
-      error_message = "SLA breached: an unresolved Critical ARO has been open since ${coalesce(local.oldest, "an unknown time")} (more than ${var.sla_hours} hours)."
+      error_message = "SLA breached: unresolved Critical AROs open for more than ${var.sla_hours} hours or of unknown age (oldest since ${coalesce(local.oldest, "-")}; ${data.covalence_aro_summary.critical.without_creation_time} of unknown age)."
     }
   }
 }

@@ -47,7 +47,18 @@ run "critical_of_unknown_age_fails" {
 
   override_data {
     target = data.covalence_aro_summary.critical
-    values = { total = 1, oldest_creation_time = null }
+    values = { total = 1, oldest_creation_time = null, without_creation_time = 1 }
+  }
+
+  expect_failures = [terraform_data.release]
+}
+
+run "unknown_age_beside_a_recent_critical_fails" {
+  command = plan
+
+  override_data {
+    target = data.covalence_aro_summary.critical
+    values = { total = 2, oldest_creation_time = "2999-01-01T00:00:00Z", without_creation_time = 1 }
   }
 
   expect_failures = [terraform_data.release]
