@@ -3,6 +3,7 @@ package covalence
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -172,4 +173,50 @@ func (c *Client) ListAROs(ctx context.Context, providerID string, q AROQuery) ([
 		return false, nil
 	})
 	return out, st, err
+}
+
+// arrivalCase is a set of AROs that arrive while a read pages.
+type arrivalCase struct {
+	name string
+	ins  []mockportal.ARO
+}
+
+// forEachArrival runs read once per arrival case (newer, older and both
+// kinds of AROs, and a flood of newer ones: more than repeatSlackPages pages,
+// so pages of repeats are normal), with 1 and 8 requests in parallel, the
+// AROs arriving at the 2nd or the 4th request, against a mock holding d with
+// 10-item pages.
+func forEachArrival(t *testing.T, d *mockportal.Data, read func(t *testing.T, c *Client, tc arrivalCase)) {
+	t.Helper()
+	mk := func(prefix string, n int, at time.Time) []mockportal.ARO {
+		out := make([]mockportal.ARO, n)
+		for i := range out {
+			out[i] = mockportal.ARO{
+				ID: fmt.Sprintf("%s-%03d", prefix, i), CreationTime: at.Add(time.Duration(i) * time.Second).Format(mockportal.TimeLayout),
+				Title: "arrived", Severity: "Critical", Status: "Open", Resolution: "Unresolved", Type: "Action",
+			}
+		}
+		return out
+	}
+	for _, tc := range []arrivalCase{
+		{"newer", mk("new", 15, genNow.Add(time.Hour))},
+		{"older", mk("old", 15, genNow.AddDate(-5, 0, 0))},
+		{"both", append(mk("new", 8, genNow.Add(time.Hour)), mk("old", 8, genNow.AddDate(-5, 0, 0))...)},
+		{"flood", mk("flood", 50, genNow.Add(time.Hour))},
+	} {
+		for _, par := range []int{1, 8} {
+			for _, at := range []int{2, 4} {
+				t.Run(fmt.Sprintf("%s/parallel%d/request%d", tc.name, par, at), func(t *testing.T) {
+					p, c := setup(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = par })
+					p.mock.SetFault(func(_ mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
+						if n == at {
+							return &mockportal.Fault{InsertAROs: tc.ins}
+						}
+						return nil
+					})
+					read(t, c, tc)
+				})
+			}
+		}
+	}
 }

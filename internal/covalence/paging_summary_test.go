@@ -244,47 +244,16 @@ func TestStreamAROSummariesLyingTotals(t *testing.T) {
 func TestStreamAROSummariesArrivals(t *testing.T) {
 	d := mockportal.Generate(10, 6, 100, genNow)
 	orig := expectedIDs(d, genProviderID)
-	mk := func(prefix string, n int, at time.Time) []mockportal.ARO {
-		out := make([]mockportal.ARO, n)
-		for i := range out {
-			out[i] = mockportal.ARO{
-				ID: fmt.Sprintf("%s-%03d", prefix, i), CreationTime: at.Add(time.Duration(i) * time.Second).Format(mockportal.TimeLayout),
-				Title: "arrived", Severity: "Critical", Status: "Open", Resolution: "Unresolved", Type: "Action",
-			}
+	forEachArrival(t, d, func(t *testing.T, c *Client, tc arrivalCase) {
+		items, st, err := listSummaries(testCtx(t, 10*time.Second), c, genProviderID, AROQuery{})
+		if err != nil {
+			t.Fatalf("%v (stats %+v)", err, st)
 		}
-		return out
-	}
-	for _, tc := range []struct {
-		name string
-		ins  []mockportal.ARO
-	}{
-		{"newer", mk("new", 15, genNow.Add(time.Hour))},
-		{"older", mk("old", 15, genNow.AddDate(-5, 0, 0))},
-		{"both", append(mk("new", 8, genNow.Add(time.Hour)), mk("old", 8, genNow.AddDate(-5, 0, 0))...)},
-		{"flood", mk("flood", 50, genNow.Add(time.Hour))},
-	} {
-		for _, par := range []int{1, 8} {
-			for _, at := range []int{2, 4} {
-				t.Run(fmt.Sprintf("%s/parallel%d/request%d", tc.name, par, at), func(t *testing.T) {
-					p, c := setup(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = par })
-					p.mock.SetFault(func(_ mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
-						if n == at {
-							return &mockportal.Fault{InsertAROs: tc.ins}
-						}
-						return nil
-					})
-					items, st, err := listSummaries(testCtx(t, 10*time.Second), c, genProviderID, AROQuery{})
-					if err != nil {
-						t.Fatalf("%v (stats %+v)", err, st)
-					}
-					assertHolds(t, summaryIDs(items), orig)
-					if st.First != 100 || st.Total != 100+len(tc.ins) || st.Distinct != len(items) || st.Distinct < st.First || st.Distinct > st.Total {
-						t.Errorf("stats %+v with %d items", st, len(items))
-					}
-				})
-			}
+		assertHolds(t, summaryIDs(items), orig)
+		if st.First != 100 || st.Total != 100+len(tc.ins) || st.Distinct != len(items) || st.Distinct < st.First || st.Distinct > st.Total {
+			t.Errorf("stats %+v with %d items", st, len(items))
 		}
-	}
+	})
 }
 
 // TestStreamAROSummaries429Burst: a burst of 429s on pages in flight is

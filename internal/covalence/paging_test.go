@@ -275,62 +275,30 @@ func TestStreamAROsTotalLie(t *testing.T) {
 func TestStreamAROsArrivalsWhilePaging(t *testing.T) {
 	d := mockportal.Generate(10, 6, 100, genNow)
 	orig := expectedIDs(d, genProviderID)
-	mk := func(prefix string, n int, at time.Time) []mockportal.ARO {
-		out := make([]mockportal.ARO, n)
-		for i := range out {
-			out[i] = mockportal.ARO{
-				ID: fmt.Sprintf("%s-%03d", prefix, i), CreationTime: at.Add(time.Duration(i) * time.Second).Format(mockportal.TimeLayout),
-				Title: "arrived", Severity: "Low", Status: "In Triage", Resolution: "Unresolved", Type: "Observation",
+	forEachArrival(t, d, func(t *testing.T, c *Client, tc arrivalCase) {
+		ctx := testCtx(t, 10*time.Second)
+		aros, st, err := c.ListAROs(ctx, genProviderID, AROQuery{})
+		if err != nil {
+			t.Fatalf("%v (stats %+v)", err, st)
+		}
+		got := idsOf(aros)
+		assertHolds(t, got, orig)
+		allowed := map[string]bool{}
+		for _, id := range orig {
+			allowed[id] = true
+		}
+		for _, a := range tc.ins {
+			allowed[a.ID] = true
+		}
+		for _, id := range got {
+			if !allowed[id] {
+				t.Fatalf("unknown ARO %s", id)
 			}
 		}
-		return out
-	}
-	for _, tc := range []struct {
-		name string
-		ins  []mockportal.ARO
-	}{
-		{"newer", mk("new", 15, genNow.Add(time.Hour))},
-		{"older", mk("old", 15, genNow.AddDate(-5, 0, 0))},
-		{"both", append(mk("new", 8, genNow.Add(time.Hour)), mk("old", 8, genNow.AddDate(-5, 0, 0))...)},
-		// More than repeatSlackPages pages of newer AROs: pages of repeats are normal then.
-		{"flood", mk("flood", 50, genNow.Add(time.Hour))},
-	} {
-		for _, par := range []int{1, 8} {
-			for _, at := range []int{2, 4} {
-				t.Run(fmt.Sprintf("%s/parallel%d/request%d", tc.name, par, at), func(t *testing.T) {
-					p, c := setup(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = par })
-					p.mock.SetFault(func(_ mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
-						if n == at {
-							return &mockportal.Fault{InsertAROs: tc.ins}
-						}
-						return nil
-					})
-					ctx := testCtx(t, 10*time.Second)
-					aros, st, err := c.ListAROs(ctx, genProviderID, AROQuery{})
-					if err != nil {
-						t.Fatalf("%v (stats %+v)", err, st)
-					}
-					got := idsOf(aros)
-					assertHolds(t, got, orig)
-					allowed := map[string]bool{}
-					for _, id := range orig {
-						allowed[id] = true
-					}
-					for _, a := range tc.ins {
-						allowed[a.ID] = true
-					}
-					for _, id := range got {
-						if !allowed[id] {
-							t.Fatalf("unknown ARO %s", id)
-						}
-					}
-					if st.Total != 100+len(tc.ins) {
-						t.Errorf("final total %d, want %d", st.Total, 100+len(tc.ins))
-					}
-				})
-			}
+		if st.Total != 100+len(tc.ins) {
+			t.Errorf("final total %d, want %d", st.Total, 100+len(tc.ins))
 		}
-	}
+	})
 }
 
 func TestStreamAROsWrongPage(t *testing.T) {
