@@ -79,14 +79,14 @@ func TestAccFunctionSeverityAtLeast_badMinimum(t *testing.T) {
 	} {
 		steps = append(steps, resource.TestStep{
 			Config: `output "x" { value = provider::covalence::severity_at_least("High", ` + tc.minimum + `) }`,
-			ExpectError: wrappedText(`Invalid value for "minimum" parameter: minimum must be one of ` + list +
+			ExpectError: wrapped(`Invalid value for "minimum" parameter: minimum must be one of ` + list +
 				` (exact, case-sensitive), got ` + tc.got + `.`),
 		})
 	}
 	// The severity may be anything; the minimum is still checked.
 	steps = append(steps, resource.TestStep{
 		Config:      `output "x" { value = provider::covalence::severity_at_least(null, "Urgent") }`,
-		ExpectError: wrappedText(`Invalid value for "minimum" parameter: minimum must be one of ` + list),
+		ExpectError: wrapped(`Invalid value for "minimum" parameter: minimum must be one of ` + list),
 	})
 	resource.Test(t, functionTestCase(steps...))
 }

@@ -36,16 +36,6 @@ func functionTestCase(steps ...resource.TestStep) resource.TestCase {
 	}
 }
 
-// wrappedText matches text in a diagnostic that terraform may have wrapped
-// over several lines.
-func wrappedText(text string) *regexp.Regexp {
-	words := strings.Fields(text)
-	for i, w := range words {
-		words[i] = regexp.QuoteMeta(w)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(words, `\s+`))
-}
-
 // hclList is a list of HCL string literals.
 func hclList(vals []string) string {
 	q := make([]string, len(vals))
@@ -96,7 +86,7 @@ output "sorted" {
 func TestAccFunctionSeverityRank_wrongType(t *testing.T) {
 	resource.Test(t, functionTestCase(resource.TestStep{
 		Config:      `output "x" { value = provider::covalence::severity_rank(["High"]) }`,
-		ExpectError: wrappedText(`Invalid value for "severity" parameter`),
+		ExpectError: wrapped(`Invalid value for "severity" parameter`),
 	}))
 }
 
