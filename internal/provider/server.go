@@ -32,7 +32,10 @@ const EnvDisableFastPath = "COVALENCE_DISABLE_FAST_PATH"
 // AROs costs about ten times the plugin CPU and seven times the memory of
 // encoding each page's AROs to msgpack as they arrive (fastread; `make bench`
 // measures both paths). Schema, validation, configuration and every other
-// data source stay with the framework.
+// data source stay with the framework. Two small things are added around
+// it: every data source read is bracketed as one read of the request
+// scheduler (its costs logged, the rate-limit warning), and function calls
+// get OpenTofu's unencoded null arguments encoded (function_server.go).
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		p := &covalenceProvider{version: version}
