@@ -180,3 +180,27 @@ func BenchmarkDecodeAROPage(b *testing.B) {
 		}
 	})
 }
+
+// FuzzAROPageDecodeField puts a fuzzed key and value into an ARO, its
+// organization and a step of an otherwise valid page, so most inputs reach
+// the fast decoder's field handling rather than its syntax checks.
+func FuzzAROPageDecodeField(f *testing.F) {
+	for _, kv := range [][2]string{
+		{"title", `"x"`}, {"count", `"3"`}, {"count", `2.0`}, {"serial_id", `-1.5e3`}, {"references", `[1,null,"a"]`},
+		{"id", `"b"`}, {"ID", `null`}, {"steps", `[{"completed":false},null]`}, {"organization", `{"name":"\u00e9"}`},
+		{"details", `"\ud83d\ude00\ud800\n\"\\"`}, {"details", "\"\xff\xc3\""}, {"completed", `true`}, {"email", `null`},
+		{"x", `{"a":[1,{"b":null}]}`}, {"Severity", `"High"`}, {"notes", `"\'"`},
+	} {
+		f.Add(kv[0], kv[1])
+	}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		for _, page := range []string{
+			`{"items":[{"ID":"a","` + key + `":` + value + `}],"total":1,"page":1}`,
+			`{"items":[{"ID":"a","organization":{"ID":"o","` + key + `":` + value + `}}],"total":1,"page":1}`,
+			`{"items":[{"ID":"a","steps":[{"ID":"s","` + key + `":` + value + `}]}],"total":1,"page":1}`,
+			`{"items":[],"` + key + `":` + value + `,"total":1,"page":1}`,
+		} {
+			checkAROPageDecode(t, []byte(page))
+		}
+	})
+}
