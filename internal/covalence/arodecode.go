@@ -226,7 +226,7 @@ func (d *pageDecoder) strEnd() (end int, plain, ok bool) {
 					return 0, false, false
 				}
 				for _, h := range d.b[j+1 : j+5] {
-					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+					if !isHex(h) {
 						return 0, false, false
 					}
 				}
@@ -239,6 +239,10 @@ func (d *pageDecoder) strEnd() (end int, plain, ok bool) {
 		}
 	}
 	return 0, false, false
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // num reads a JSON number at d.i (the grammar of encoding/json's scanner)
