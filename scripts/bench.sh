@@ -38,6 +38,7 @@ if [[ -z "${BENCH_E2E_ONLY:-}" ]]; then
 fi
 
 mkdir -p "$work/bin" "$work/plugins" "$work/cfg"
+export BENCH_PLUGIN_ENV="${BENCH_PLUGIN_ENV:-}" # VAR=value ... for the provider processes only, e.g. GOMAXPROCS=1
 if [[ -n "${BENCH_PLUGIN:-}" ]]; then # a prebuilt provider, e.g. of another commit
   cp "$BENCH_PLUGIN" "$work/bin/terraform-provider-covalence"
 else
@@ -47,7 +48,7 @@ go build -trimpath -o "$work/bin/mockportal" ./internal/cmd/mockportal
 go build -trimpath -o "$work/bin/benchfetch" ./internal/cmd/benchfetch
 cat > "$work/plugins/terraform-provider-covalence" <<EOF
 #!/bin/sh
-exec /usr/bin/time -f "%M %U %S" -a -o "\$BENCH_TIME_LOG" "$work/bin/terraform-provider-covalence" "\$@"
+exec env \$BENCH_PLUGIN_ENV /usr/bin/time -f "%M %U %S" -a -o "\$BENCH_TIME_LOG" "$work/bin/terraform-provider-covalence" "\$@"
 EOF
 chmod +x "$work/plugins/terraform-provider-covalence"
 cat > "$work/cli.tfrc" <<EOF

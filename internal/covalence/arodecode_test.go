@@ -1,0 +1,206 @@
+package covalence
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
+)
+
+// generatedPages returns n pages of the mock's generated AROs as it serves them.
+func generatedPages(tb testing.TB, seed int64, n, perPage int) [][]byte {
+	tb.Helper()
+	d := mockportal.Generate(seed, 8, n*perPage, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv := httptest.NewServer(mockportal.New(d, mockportal.Options{APIKey: "k", PageCap: perPage, PageBase: 1}))
+	defer srv.Close()
+	var pages [][]byte
+	for p := 1; p <= n; p++ {
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/providers/prov-0001/aros?page=%d", srv.URL, p), nil)
+		req.Header.Set("Authorization", "Bearer k")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			tb.Fatalf("page %d: %d %v", p, resp.StatusCode, err)
+		}
+		pages = append(pages, b)
+	}
+	return pages
+}
+
+// fixturePages wraps the contract's ARO fixtures in a page.
+func fixturePages(tb testing.TB) [][]byte {
+	tb.Helper()
+	var out [][]byte
+	for _, name := range []string{"aros.json", "aro_transition.json"} {
+		b, err := os.ReadFile(filepath.Join("..", "mockportal", "testdata", name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if b[0] == '[' {
+			b = []byte(`{"items":` + string(b) + `,"total":1,"page":1}`)
+		} else {
+			b = []byte(`{"items":[` + string(b) + `],"total":1,"page":1}`)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// checkAROPageDecode asserts decodeAROPage gives what json.Unmarshal gives,
+// or declines and leaves the page untouched.
+func checkAROPageDecode(t *testing.T, b []byte) bool {
+	t.Helper()
+	var want itemPage[ARO]
+	werr := json.Unmarshal(b, &want)
+	var got itemPage[ARO]
+	if !decodeAROPage(b, &got) {
+		if !reflect.DeepEqual(got, itemPage[ARO]{}) {
+			t.Fatalf("declined but wrote the page: %#v", got)
+		}
+		return false
+	}
+	if werr != nil {
+		t.Fatalf("decoded %q, but encoding/json says %v", b, werr)
+	}
+	if !reflect.DeepEqual(got, want) {
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		t.Fatalf("decoded differently from encoding/json for %q:\n got %s (items nil %v)\nwant %s (items nil %v)", b, gj, got.Items == nil, wj, want.Items == nil)
+	}
+	return true
+}
+
+// TestDecodeAROPageTakesPortalPages: the pages the portal sends (the
+// contract's fixtures and the mock's generated data) take the fast decoder
+// and give what encoding/json gives.
+func TestDecodeAROPageTakesPortalPages(t *testing.T) {
+	pages := append(fixturePages(t), generatedPages(t, 7, 20, 100)...)
+	for i, b := range pages {
+		if !checkAROPageDecode(t, b) {
+			t.Fatalf("page %d declined: the portal's usual pages should not need encoding/json", i)
+		}
+	}
+}
+
+// TestDecodeAROPageDeclines: shapes whose meaning is encoding/json's own
+// rules are left to it, and still give its answer (or error) through decode.
+func TestDecodeAROPageDeclines(t *testing.T) {
+	for _, s := range []string{
+		``, `null`, `[]`, `{"items":[{"ID":1}],"total":1,"page":1}`,
+		`{"items":[{"ID":"a","id":"b"}],"total":1,"page":1}`,
+		`{"items":[{"ID":"a","ID":"b"}],"total":1,"page":1}`,
+		`{"items":[{"ID":"a","organization":{"ID":"x"},"organization":{"name":"y"}}],"total":1,"page":1}`,
+		`{"ITEMS":[],"total":1,"page":1}`,
+		`{"items":[],"total":1.5,"page":1}`,
+		`{"items":[],"total":1,"page":1} x`,
+		`{"items":[{"ID":"a","count":1.5}],"total":1,"page":1}`,
+		`{"items":[{"ID":"a","s\u0065verity":"High"}],"total":1,"page":1}`,
+		"{\"items\":[{\"ID\":\"a\",\"\u212a\":1}],\"total\":1,\"page\":1}",
+		`{"items":[{"ID":"a","title":"\'"}],"total":1,"page":1}`,
+		`{"items":[{"ID":"a","steps":[{"completed":"yes"}]}],"total":1,"page":1}`,
+		`{"items":[{"ID":"a","x":` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + `}],"total":1,"page":1}`,
+	} {
+		if checkAROPageDecode(t, []byte(s)) {
+			t.Errorf("took %q", s)
+		}
+	}
+	// Tolerances it keeps, as encoding/json does.
+	for _, s := range []string{
+		`{"items":[null,{"ID":null,"count":"3","serial_id":11,"references":[1,null,"x",{"a":[]}],"steps":[null,{}]}],"total":1,"page":1,"extra":{"k":[1,2e3,true]}}`,
+		"{\"items\":[{\"ID\":\"\xff\\ud800x\\ud83d\\ude00\",\"title\":\"\\u00e9\\n\\\"\\/\\b\\f\\r\\t\\\\\"}],\"total\":0,\"page\":-0}",
+		` { "items" : [ ] , "total" : 1 , "page" : 2 } `,
+		`{"items":null,"total":null,"page":null}`,
+		`{}`,
+	} {
+		if !checkAROPageDecode(t, []byte(s)) {
+			t.Errorf("declined %q", s)
+		}
+	}
+}
+
+// FuzzAROPageDecodeEquivalence: on any bytes, decodeAROPage gives exactly
+// what json.Unmarshal gives (or declines, and decode uses json.Unmarshal).
+func FuzzAROPageDecodeEquivalence(f *testing.F) {
+	for _, b := range fixturePages(f) {
+		f.Add(b)
+	}
+	for _, b := range generatedPages(f, 3, 3, 4) {
+		f.Add(b)
+	}
+	for _, s := range []string{
+		`{"items":[{"ID":"a"},{"ID":"b"}],"total":2,"page":1}`,
+		`{"items":[{"ID":"a","id":"b","Id":"c"}],"total":1,"page":1}`,
+		`{"items":[{"ID":"a","count":1.0,"serial_id":"7","references":null,"steps":[]}],"total":1,"page":1}`,
+		"{\"items\":[{\"ID\":\"\\ud800\",\"details\":\"\xed\xa0\x80\xc3(\"}],\"total\":1,\"page\":1}",
+		`{"items":[{"ID":"a","organization":{"ID":null,"email":"e","name":"n","x":{}}}],"total":1,"page":1}`,
+		`{"items":[{"ID":"a","steps":[{"ID":"s","completed":true,"label":null,"last_updated_time":"t"}]}],"total":1,"page":1}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		checkAROPageDecode(t, b)
+	})
+}
+
+// BenchmarkDecodeAROPage: one 100-item generated page, encoding/json
+// against decodeAROPage.
+func BenchmarkDecodeAROPage(b *testing.B) {
+	page := generatedPages(b, 1, 1, 100)[0]
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p itemPage[ARO]
+			if err := json.Unmarshal(page, &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p itemPage[ARO]
+			if !decodeAROPage(page, &p) {
+				b.Fatal("declined")
+			}
+		}
+	})
+}
+
+// FuzzAROPageDecodeField puts a fuzzed key and value into an ARO, its
+// organization and a step of an otherwise valid page, so most inputs reach
+// the fast decoder's field handling rather than its syntax checks.
+func FuzzAROPageDecodeField(f *testing.F) {
+	for _, kv := range [][2]string{
+		{"title", `"x"`}, {"count", `"3"`}, {"count", `2.0`}, {"serial_id", `-1.5e3`}, {"references", `[1,null,"a"]`},
+		{"id", `"b"`}, {"ID", `null`}, {"steps", `[{"completed":false},null]`}, {"organization", `{"name":"\u00e9"}`},
+		{"details", `"\ud83d\ude00\ud800\n\"\\"`}, {"details", "\"\xff\xc3\""}, {"completed", `true`}, {"email", `null`},
+		{"x", `{"a":[1,{"b":null}]}`}, {"Severity", `"High"`}, {"notes", `"\'"`},
+	} {
+		f.Add(kv[0], kv[1])
+	}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		for _, page := range []string{
+			`{"items":[{"ID":"a","` + key + `":` + value + `}],"total":1,"page":1}`,
+			`{"items":[{"ID":"a","organization":{"ID":"o","` + key + `":` + value + `}}],"total":1,"page":1}`,
+			`{"items":[{"ID":"a","steps":[{"ID":"s","` + key + `":` + value + `}]}],"total":1,"page":1}`,
+			`{"items":[],"` + key + `":` + value + `,"total":1,"page":1}`,
+		} {
+			checkAROPageDecode(t, []byte(page))
+		}
+	})
+}
