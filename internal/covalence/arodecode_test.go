@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,4 +204,32 @@ func FuzzAROPageDecodeField(f *testing.F) {
 			checkAROPageDecode(t, []byte(page))
 		}
 	})
+}
+
+// TestAROPageDecoderKnowsEveryField: the decoder's key tables are the JSON
+// names of the types it fills. It skips keys it does not know, as
+// encoding/json does, so a field added to ARO (or AROOrganization, Step,
+// the page) but not to the decoder would silently stay empty on every read:
+// this test names the field instead.
+func TestAROPageDecoderKnowsEveryField(t *testing.T) {
+	for _, tc := range []struct {
+		typ   reflect.Type
+		names []string
+	}{
+		{reflect.TypeFor[itemPage[ARO]](), pageNames},
+		{reflect.TypeFor[ARO](), aroNames},
+		{reflect.TypeFor[AROOrganization](), orgNames},
+		{reflect.TypeFor[Step](), stepNames},
+	} {
+		var tags []string
+		for f := range tc.typ.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name != "" && name != "-" {
+				tags = append(tags, name)
+			}
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(tags)), slices.Sorted(slices.Values(tc.names))) {
+			t.Errorf("%v: the JSON fields are %v, the decoder (arodecode.go) knows %v: add the field to both", tc.typ, tags, tc.names)
+		}
+	}
 }

@@ -24,7 +24,9 @@ import (
 // func returning *string and makes a StringAttribute, and so on). The rest is
 // checked once when the provider starts: a schema replaced with withSchema
 // must keep its type, and names are unique. To add an ARO attribute, add one
-// line to aroMapping (and the field to covalence.ARO).
+// line to aroMapping (and the field to covalence.ARO, with its key in the
+// page decoder, covalence/arodecode.go: TestAROPageDecoderKnowsEveryField
+// fails until it is there).
 type field[T any] struct {
 	name   string
 	schema schema.Attribute
