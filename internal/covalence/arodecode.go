@@ -485,20 +485,7 @@ func (d *pageDecoder) aro(a *ARO) bool {
 		case 2:
 			return d.strPtr(&a.AnalystNotes)
 		case 3:
-			if d.peek() == 'n' {
-				a.Count = nil
-				return d.lit("null")
-			}
-			r, ok := d.raw()
-			if !ok {
-				return false
-			}
-			c := new(Count)
-			if c.UnmarshalJSON(r) != nil {
-				return false
-			}
-			a.Count = c
-			return true
+			return unmarshalPtr(d, &a.Count)
 		case 4:
 			return d.strPtr(&a.CreationTime)
 		case 5:
@@ -533,20 +520,7 @@ func (d *pageDecoder) aro(a *ARO) bool {
 		case 13:
 			return d.strPtr(&a.Resolution)
 		case 14:
-			if d.peek() == 'n' {
-				a.SerialID = nil
-				return d.lit("null")
-			}
-			r, ok := d.raw()
-			if !ok {
-				return false
-			}
-			f := new(FlexString)
-			if f.UnmarshalJSON(r) != nil {
-				return false
-			}
-			a.SerialID = f
-			return true
+			return unmarshalPtr(d, &a.SerialID)
 		case 15:
 			return d.strPtr(&a.Severity)
 		case 16:
@@ -563,6 +537,28 @@ func (d *pageDecoder) aro(a *ARO) bool {
 			return d.strPtr(&a.Type)
 		}
 	})
+}
+
+// unmarshalPtr decodes a nullable field through its type's UnmarshalJSON,
+// as encoding/json does for a pointer: null sets it to nil.
+func unmarshalPtr[T any, P interface {
+	*T
+	UnmarshalJSON([]byte) error
+}](d *pageDecoder, dst **T) bool {
+	if d.peek() == 'n' {
+		*dst = nil
+		return d.lit("null")
+	}
+	r, ok := d.raw()
+	if !ok {
+		return false
+	}
+	v := P(new(T))
+	if v.UnmarshalJSON(r) != nil {
+		return false
+	}
+	*dst = v
+	return true
 }
 
 var orgNames = []string{"ID", "email", "name"}
