@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -207,5 +208,27 @@ func TestFaultCountIsPerEndpoint(t *testing.T) {
 	want := []string{"my_providers#1", "aros#1", "my_providers#2", "organization#1", "aros#2"}
 	if !slices.Equal(fr.calls, want) {
 		t.Fatalf("calls %v, want %v", fr.calls, want)
+	}
+}
+
+func TestFaultIgnoreParams(t *testing.T) {
+	s, hs := startServer(t, smallData(), Options{})
+	q := url.Values{"organization_id": {"o1"}, "type": {"Action"}}
+	if p := getPage(t, hs.URL, "p1", q); p.Total != 1 {
+		t.Fatalf("normal: total %d, want 1", p.Total)
+	}
+	// Ignoring one of the two: only the other applies.
+	s.SetFault((&faultRecorder{}).on(EndpointAROs, &Fault{IgnoreParams: []string{"type"}}))
+	if p := getPage(t, hs.URL, "p1", q); p.Total != 2 {
+		t.Fatalf("type ignored: total %d, want 2 (o1's AROs)", p.Total)
+	}
+	// Every filter ignored: the whole estate of the provider, paging still applied.
+	s.SetFault((&faultRecorder{}).on(EndpointAROs, &Fault{IgnoreParams: AROFilterParams}))
+	all := getPage(t, hs.URL, "p1", nil).Total
+	q2 := url.Values{"organization_id": {"o1"}, "status": {"Open"}, "resolution": {"Unresolved"}, "type": {"Action"},
+		"since": {"2024-01-01 00:00:00"}, "until": {"2024-01-01 00:00:00"}, "id": {"a1"}, "limit": {"1"}}
+	p := getPage(t, hs.URL, "p1", q2)
+	if p.Total != all || len(p.Items) != 1 {
+		t.Fatalf("all ignored: total %d (want %d), %d items (want 1: limit still applies)", p.Total, all, len(p.Items))
 	}
 }

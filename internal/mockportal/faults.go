@@ -26,6 +26,25 @@ type Fault struct {
 	EmptyItems bool          // aros: "items": [] with the real total
 	WrongPage  *int          // aros: report this "page" instead of the real one
 	InsertAROs []ARO         // aros: insert these AROs permanently before answering
+	// IgnoreParams: aros: answer as if these query parameters (any of
+	// AROFilterParams) had not been sent, like a portal that does not know
+	// them or a proxy that drops them.
+	IgnoreParams []string
+}
+
+// AROFilterParams are the filter parameters of GET providers/{id}/aros, the
+// names IgnoreParams takes.
+var AROFilterParams = []string{"organization_id", "status", "resolution", "type", "since", "until", "id"}
+
+// withoutParams returns r with the named query parameters removed.
+func withoutParams(r *http.Request, names []string) *http.Request {
+	q := r.URL.Query()
+	for _, n := range names {
+		q.Del(n)
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.RawQuery = q.Encode()
+	return r2
 }
 
 // SetFault installs a fault function; nil clears it.
@@ -48,6 +67,9 @@ func (s *Server) withFaults(ep Endpoint, serve endpointFunc) http.Handler {
 		}
 		if f.before(s, ep, w, r) {
 			return
+		}
+		if f != nil && ep == EndpointAROs && len(f.IgnoreParams) > 0 {
+			r = withoutParams(r, f.IgnoreParams)
 		}
 		a := serve(r)
 		f.after(&a)

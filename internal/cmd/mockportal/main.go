@@ -5,7 +5,8 @@
 //
 // The API is served under /v1 (the base URL it prints). Rate limits
 // (mockportal.Limits) come from -max-in-flight, -per-second, -burst,
-// -refuse-all and -limit-retry-after. Outside the API, GET /_mock/stats
+// -refuse-all and -limit-retry-after; -ignore-params makes the ARO list
+// ignore the named filter parameters. Outside the API, GET /_mock/stats
 // answers the server's mockportal.Stats as JSON (snake_case keys, times in RFC
 // 3339 UTC with nanoseconds or null, plus aro_window_seconds) and
 // POST /_mock/stats/reset zeroes them:
@@ -25,6 +26,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,6 +57,7 @@ func run(ctx context.Context, args []string) error {
 	pageBase := fs.Int("page-base", 1, "number of the first page (0 or 1)")
 	latency := fs.Duration("latency", 0, "latency added to every request")
 	addrFile := fs.String("addr-file", "", "write the base URL to this file once listening")
+	ignore := fs.String("ignore-params", "", "comma-separated ARO filter parameters to ignore, like a portal that does not apply them: any of "+strings.Join(mockportal.AROFilterParams, ", "))
 	var lim mockportal.Limits
 	fs.IntVar(&lim.MaxInFlight, "max-in-flight", 0, "429 to any request arriving while this many are being served (0: no limit)")
 	fs.Float64Var(&lim.PerSecond, "per-second", 0, "token bucket: requests per second, 429 beyond (0: no limit)")
@@ -73,6 +77,17 @@ func run(ctx context.Context, args []string) error {
 		return fmt.Errorf("-max-in-flight, -per-second and -burst must be finite and >= 0")
 	}
 
+	var ignored []string
+	for _, p := range strings.Split(*ignore, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if !slices.Contains(mockportal.AROFilterParams, p) {
+			return fmt.Errorf("-ignore-params: %q is not one of %s", p, strings.Join(mockportal.AROFilterParams, ", "))
+		}
+		ignored = append(ignored, p)
+	}
+
 	var data *mockportal.Data
 	if *fixtures {
 		data = mockportal.FixtureData()
@@ -82,6 +97,16 @@ func run(ctx context.Context, args []string) error {
 	portal := mockportal.New(data, mockportal.Options{
 		APIKey: *apiKey, PageCap: *pageCap, PageBase: *pageBase, Latency: *latency, Limits: lim,
 	})
+
+	if len(ignored) > 0 {
+		f := &mockportal.Fault{IgnoreParams: ignored}
+		portal.SetFault(func(ep mockportal.Endpoint, _ int, _ *http.Request) *mockportal.Fault {
+			if ep == mockportal.EndpointAROs {
+				return f
+			}
+			return nil
+		})
+	}
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -134,8 +134,36 @@ func TestMaxInFlightFlag(t *testing.T) {
 	}
 }
 
+func TestIgnoreParamsFlag(t *testing.T) {
+	total := func(base, q string) float64 {
+		t.Helper()
+		resp, b := call(t, http.MethodGet, base+"/v1/my_providers")
+		var ps []map[string]any
+		if resp.StatusCode != 200 || json.Unmarshal(b, &ps) != nil || len(ps) == 0 {
+			t.Fatalf("my_providers: %d %s", resp.StatusCode, b)
+		}
+		resp, b = call(t, http.MethodGet, base+"/v1/providers/"+ps[0]["ID"].(string)+"/aros"+q)
+		var page map[string]any
+		if resp.StatusCode != 200 || json.Unmarshal(b, &page) != nil {
+			t.Fatalf("aros%s: %d %s", q, resp.StatusCode, b)
+		}
+		return page["total"].(float64)
+	}
+	normal := serve(t)
+	ignoring := serve(t, "-ignore-params", "id, status")
+	if n := total(normal, "?id=nope"); n != 0 {
+		t.Fatalf("normal mock: id=nope matched %v", n)
+	}
+	if n, all := total(ignoring, "?id=nope&status=nope"), total(ignoring, ""); n != all || all == 0 {
+		t.Fatalf("ignoring id and status: %v AROs, want all %v", n, all)
+	}
+	if n := total(ignoring, "?type=nope"); n != 0 {
+		t.Fatalf("type is not ignored, yet type=nope matched %v", n)
+	}
+}
+
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-max-in-flight", "-1"}, {"-per-second", "-2"}, {"-burst", "-1"}, {"-per-second", "NaN"}, {"-page-base", "2"}, {"extra"}} {
+	for _, args := range [][]string{{"-ignore-params", "severity"}, {"-max-in-flight", "-1"}, {"-per-second", "-2"}, {"-burst", "-1"}, {"-per-second", "NaN"}, {"-page-base", "2"}, {"extra"}} {
 		if err := run(context.Background(), args); err == nil {
 			t.Errorf("%v: no error", args)
 		}
