@@ -1,5 +1,0 @@
-//go:build race
-
-package mockportal
-
-const raceEnabled = true
