@@ -1,21 +1,35 @@
 package provider
 
 import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
 func orgCheck(id, name string, email knownvalue.Check, details bool) knownvalue.Check {
-	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"id": knownvalue.StringExact(id), "name": knownvalue.StringExact(name),
-		"email": email, "email_aro_details": knownvalue.Bool(details),
-	})
+	m := detailNulls()
+	m["id"], m["name"], m["email"], m["email_aro_details"] = str(id), str(name), email, knownvalue.Bool(details)
+	return knownvalue.ObjectExact(m)
 }
 
 func TestAccOrgs_all(t *testing.T) {
@@ -72,5 +86,296 @@ func TestAccOrgs_emptyFilterRejected(t *testing.T) {
 	resource.Test(t, testCase(t, resource.TestStep{
 		Config:      providerBlock(url, "") + `data "covalence_orgs" "x" { name_contains = "" }`,
 		ExpectError: regexpMust(`(?s)name_contains.*at least 1`),
+	}))
+}
+
+// detailNulls are the detail attributes of an element of orgs, all null.
+func detailNulls() map[string]knownvalue.Check {
+	m := map[string]knownvalue.Check{}
+	for _, k := range []string{"client_id", "status", "license_type", "service_tier", "is_trial", "default_locale", "industry",
+		"created_time", "last_updated_time", "active_response_policy", "contacts"} {
+		m[k] = knownvalue.Null()
+	}
+	return m
+}
+
+// generatedOrgCheck is an element of orgs as it must be read from the
+// mock's generated organization o, with its detail when details is set.
+func generatedOrgCheck(o mockportal.Organization, details bool) knownvalue.Check {
+	var email knownvalue.Check = knownvalue.Null()
+	if o.Email != nil {
+		email = str(*o.Email)
+	}
+	m := detailNulls()
+	m["id"], m["name"], m["email"], m["email_aro_details"] = str(o.ID), str(o.Name), email, knownvalue.Bool(o.EmailARODetails)
+	if !details {
+		return knownvalue.ObjectExact(m)
+	}
+	d := o.Detail
+	s := func(v any) knownvalue.Check { return str(v.(string)) }
+	m["client_id"], m["status"], m["license_type"], m["service_tier"] = s(d["client_id"]), s(d["status"]), s(d["license_type"]), s(d["service_tier"])
+	m["is_trial"] = knownvalue.Bool(d["is_trial"].(bool))
+	profile := d["profile"].(map[string]any)
+	m["default_locale"], m["industry"] = s(profile["default_locale"]), s(profile["industry"])
+	m["created_time"], m["last_updated_time"] = str(rfc3339(d["created_time"].(string))), str(rfc3339(d["last_updated_time"].(string)))
+	m["active_response_policy"] = s(d["active_response_profile"].(map[string]any)["response_policy"])
+	var contacts []knownvalue.Check
+	for _, c := range d["contacts"].([]any) {
+		c := c.(map[string]any)
+		u := c["user"].(map[string]any)
+		contacts = append(contacts, knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"id": s(c["id"]), "type": s(c["type"]), "email": s(u["email"]),
+			"first_name": s(u["first_name"]), "last_name": s(u["last_name"]), "phone_number": s(u["phone_number"]),
+		}))
+	}
+	m["contacts"] = knownvalue.ListExact(contacts)
+	return knownvalue.ObjectExact(m)
+}
+
+// sortedOrgs is d's organizations in the order of covalence_orgs.orgs.
+func sortedOrgs(d *mockportal.Data) []mockportal.Organization {
+	orgs := slices.Clone(d.Orgs)
+	slices.SortFunc(orgs, func(a, b mockportal.Organization) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	return orgs
+}
+
+// TestAccOrgs_includeDetails: every element carries its organization's
+// detail, one detail request per organization; without include_details
+// (or with false) the detail attributes are null and none is requested.
+func TestAccOrgs_includeDetails(t *testing.T) {
+	d := mockportal.Generate(41, 23, 0, testNow)
+	orgs := sortedOrgs(d)
+	var with, without []knownvalue.Check
+	for _, o := range orgs {
+		with = append(with, generatedOrgCheck(o, true))
+		without = append(without, generatedOrgCheck(o, false))
+	}
+	s, url := mock(t, d, mockportal.Options{})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "max_parallel_requests = 4") + `
+data "covalence_orgs" "details" {
+  include_details = true
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_orgs.details", tfjsonpath.New("orgs"), knownvalue.ListExact(with)),
+			statecheck.ExpectKnownValue("data.covalence_orgs.details", tfjsonpath.New("include_details"), knownvalue.Bool(true)),
+		},
+		Check: func(*terraformState) error { return oneDetailRequestPerRead(s, orgs) },
+	}))
+	s.ResetRequests()
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + `
+data "covalence_orgs" "plain" {}
+data "covalence_orgs" "off" {
+  include_details = false
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_orgs.plain", tfjsonpath.New("orgs"), knownvalue.ListExact(without)),
+			statecheck.ExpectKnownValue("data.covalence_orgs.off", tfjsonpath.New("orgs"), knownvalue.ListExact(without)),
+			statecheck.ExpectKnownValue("data.covalence_orgs.plain", tfjsonpath.New("include_details"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue("data.covalence_orgs.off", tfjsonpath.New("include_details"), knownvalue.Bool(false)),
+		},
+		Check: func(*terraformState) error {
+			if n := s.Count(mockportal.EndpointOrganization); n != 0 {
+				return fmt.Errorf("%d organization detail requests without include_details", n)
+			}
+			return nil
+		},
+	}))
+}
+
+// TestAccOrgs_includeDetailsFixtures: the fixture organizations, one with a
+// full detail, others sparse: each element equals covalence_org of the same
+// organization (same attributes, same values); a filter reads only the
+// matching organizations' detail.
+func TestAccOrgs_includeDetailsFixtures(t *testing.T) {
+	s, url := fixtureMock(t)
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + `
+data "covalence_orgs" "all" {
+  include_details = true
+}
+data "covalence_orgs" "capsule" {
+  name_contains   = "capsule"
+  include_details = true
+}
+data "covalence_org" "each" {
+  count = 4
+  id    = data.covalence_orgs.all.orgs[count.index].id
+}
+output "same_as_covalence_org" {
+  value = [for i, o in data.covalence_orgs.all.orgs : o == data.covalence_org.each[i]]
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_orgs.all", tfjsonpath.New("orgs").AtSliceIndex(3), knownvalue.ObjectExact(fixtureDetailChecks)),
+			statecheck.ExpectKnownValue("data.covalence_orgs.all", tfjsonpath.New("orgs").AtSliceIndex(2).AtMapKey("id"), str(mockportal.FixtureCapsuleOrgID)),
+			statecheck.ExpectKnownValue("data.covalence_orgs.all", tfjsonpath.New("orgs").AtSliceIndex(2).AtMapKey("contacts"), knownvalue.Null()),
+			statecheck.ExpectKnownOutputValue("same_as_covalence_org", knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.Bool(true), knownvalue.Bool(true), knownvalue.Bool(true), knownvalue.Bool(true)})),
+			statecheck.ExpectKnownValue("data.covalence_orgs.capsule", tfjsonpath.New("orgs"), knownvalue.ListSizeExact(1)),
+			statecheck.CompareValuePairs("data.covalence_orgs.capsule", tfjsonpath.New("orgs").AtSliceIndex(0),
+				"data.covalence_orgs.all", tfjsonpath.New("orgs").AtSliceIndex(2), compare.ValuesSame()),
+		},
+		Check: func(*terraformState) error {
+			// Per read, one request per organization of all and one for capsule
+			// (covalence_org's own reads add one per organization).
+			perPath := detailRequests(s)
+			acme, capsule := perPath["/v1/organizations/"+mockportal.FixtureAcmeOrgID], perPath["/v1/organizations/"+mockportal.FixtureCapsuleOrgID]
+			if len(perPath) != 4 || acme == 0 || capsule*2 != acme*3 {
+				return fmt.Errorf("detail requests: %v", perPath)
+			}
+			return nil
+		},
+	}))
+}
+
+// detailRequests counts the detail requests per path.
+func detailRequests(s *mockportal.Server) map[string]int {
+	perPath := map[string]int{}
+	for _, r := range s.Requests() {
+		if r.Endpoint == mockportal.EndpointOrganization {
+			perPath[r.Path]++
+		}
+	}
+	return perPath
+}
+
+// oneDetailRequestPerRead: every organization's detail was requested, each
+// as often as the others (once per read), and nothing else was.
+func oneDetailRequestPerRead(s *mockportal.Server, orgs []mockportal.Organization) error {
+	perPath := detailRequests(s)
+	reads := perPath["/v1/organizations/"+orgs[0].ID]
+	if reads == 0 || len(perPath) != len(orgs) {
+		return fmt.Errorf("detail requests for %d paths, want the %d organizations': %v", len(perPath), len(orgs), perPath)
+	}
+	for _, o := range orgs {
+		if n := perPath["/v1/organizations/"+o.ID]; n != reads {
+			return fmt.Errorf("organization %s: %d detail requests, others %d", o.ID, n, reads)
+		}
+	}
+	return nil
+}
+
+// faultFor answers f to every detail request for organization id.
+func faultFor(id string, f mockportal.Fault) mockportal.FaultFunc {
+	return func(e mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+		if e == mockportal.EndpointOrganization && strings.HasSuffix(r.URL.Path, "/"+id) {
+			return &f
+		}
+		return nil
+	}
+}
+
+// readOrgsDirect runs covalence_orgs' Read with include_details = true
+// against a mock, outside Terraform, so its diagnostics can be inspected.
+func readOrgsDirect(t *testing.T, url string) (orgsModel, diag.Diagnostics) {
+	t.Helper()
+	ctx := context.Background()
+	client, err := covalence.New(covalence.Config{BaseURL: url, APIKey: testAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := &orgsDataSource{dataSourceBase{data: &providerData{client: client, log: tflogLogger{secret: testAPIKey}}}}
+	var sr datasource.SchemaResponse
+	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	raw := tftypes.NewValue(typ, map[string]tftypes.Value{
+		"id":              tftypes.NewValue(tftypes.String, nil),
+		"name_contains":   tftypes.NewValue(tftypes.String, nil),
+		"include_details": tftypes.NewValue(tftypes.Bool, true),
+		"orgs":            tftypes.NewValue(typ.AttributeTypes["orgs"], nil),
+	})
+	resp := &datasource.ReadResponse{State: tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
+	ds.Read(ctx, datasource.ReadRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: raw}}, resp)
+	var m orgsModel
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Get(ctx, &m)...)
+	}
+	return m, resp.Diagnostics
+}
+
+// An organization deleted between the list and its detail (404 on both
+// detail paths) is kept with null detail, and one warning names it.
+func TestOrgsIncludeDetailsGoneOrgWarns(t *testing.T) {
+	d := mockportal.Generate(42, 9, 0, testNow)
+	orgs := sortedOrgs(d)
+	gone := orgs[4]
+	s, url := mock(t, d, mockportal.Options{})
+	s.SetFault(faultFor(gone.ID, mockportal.Fault{Status: http.StatusNotFound, Body: `{"message":"not found"}`}))
+	m, diags := readOrgsDirect(t, url)
+	if diags.HasError() || len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning {
+		t.Fatalf("diagnostics %v, want one warning", diags)
+	}
+	for _, want := range []string{gone.ID, gone.Name, "404"} {
+		if !strings.Contains(diags[0].Detail(), want) {
+			t.Errorf("the warning lacks %q: %s", want, diags[0].Detail())
+		}
+	}
+	if len(m.Orgs) != len(orgs) {
+		t.Fatalf("%d organizations, want %d", len(m.Orgs), len(orgs))
+	}
+	for i, o := range m.Orgs {
+		if o.ID.ValueString() != orgs[i].ID {
+			t.Fatalf("orgs[%d] is %s, want %s", i, o.ID, orgs[i].ID)
+		}
+		wantNull := orgs[i].ID == gone.ID
+		if o.ClientID.IsNull() != wantNull || o.Status.IsNull() != wantNull || (o.Contacts == nil) != wantNull {
+			t.Errorf("orgs[%d] (%s): client_id %s, status %s, contacts %v; detail null should be %v", i, o.Name, o.ClientID, o.Status, o.Contacts, wantNull)
+		}
+		if o.Name.ValueString() != orgs[i].Name {
+			t.Errorf("orgs[%d]: name %s, want %q", i, o.Name, orgs[i].Name)
+		}
+	}
+}
+
+// Any other failure of one detail fails the read, naming the organization.
+func TestAccOrgs_includeDetailsErrorNamesOrg(t *testing.T) {
+	d := mockportal.Generate(43, 9, 0, testNow)
+	bad := sortedOrgs(d)[6]
+	for _, status := range []int{http.StatusInternalServerError, http.StatusForbidden} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			s, url := mock(t, d, mockportal.Options{})
+			s.SetFault(faultFor(bad.ID, mockportal.Fault{Status: status}))
+			resource.Test(t, testCase(t, resource.TestStep{
+				Config:      providerBlock(url, "max_retries = 1") + `data "covalence_orgs" "x" { include_details = true }`,
+				ExpectError: regexpMust(`(?i)` + wrapped(fmt.Sprintf(`reading the detail of organization %q (%s)`, bad.Name, bad.ID)).String()),
+			}))
+		})
+	}
+}
+
+// Rate limited detail requests (a portal serving 2 at a time, and a burst
+// of 429s with Retry-After) slow the read down; it completes with every detail.
+func TestAccOrgs_includeDetailsRateLimited(t *testing.T) {
+	d := mockportal.Generate(44, 30, 0, testNow)
+	orgs := sortedOrgs(d)
+	var want []knownvalue.Check
+	for _, o := range orgs {
+		want = append(want, generatedOrgCheck(o, true))
+	}
+	s, url := mock(t, d, mockportal.Options{Latency: 20 * time.Millisecond})
+	s.SetLimits(mockportal.Limits{MaxInFlight: 2})
+	s.SetFault(func(e mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
+		if e == mockportal.EndpointOrganization && n%10 == 3 {
+			return &mockportal.Fault{Status: http.StatusTooManyRequests, RetryAfter: "0"}
+		}
+		return nil
+	})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "max_parallel_requests = 8\n  max_retries = 0") + `data "covalence_orgs" "x" { include_details = true }`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_orgs.x", tfjsonpath.New("orgs"), knownvalue.ListExact(want)),
+		},
+		Check: func(*terraformState) error {
+			if st := s.Stats(); st.Refused == 0 {
+				return fmt.Errorf("the portal refused nothing: the limit was not exercised (%+v)", st)
+			}
+			return nil
+		},
 	}))
 }
