@@ -9,6 +9,7 @@ import (
 	neturl "net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,8 +67,9 @@ type orgWant struct {
 	name           *string
 	total          int64
 	severity       map[string]int64
-	oldest, newest string // portal layout; "" when none
-	untimed        int64  // AROs without a creation time that parses
+	oldest, newest string            // portal layout; "" when none
+	untimed        int64             // AROs without a creation time that parses
+	oldestBy       map[string]string // the oldest per documented severity (portal layout)
 }
 
 type summaryWant struct {
@@ -88,7 +90,7 @@ func zeros(keys []string) map[string]int64 {
 }
 
 func newOrgWant(name *string) *orgWant {
-	return &orgWant{name: name, severity: zeros(aroSeverities)}
+	return &orgWant{name: name, severity: zeros(aroSeverities), oldestBy: map[string]string{}}
 }
 
 func (o *orgWant) add(a mockportal.ARO) {
@@ -101,6 +103,9 @@ func (o *orgWant) add(a mockportal.ARO) {
 	// The layout sorts as text.
 	if o.oldest == "" || a.CreationTime < o.oldest {
 		o.oldest = a.CreationTime
+	}
+	if old, ok := o.oldestBy[a.Severity]; slices.Contains(aroSeverities, a.Severity) && (!ok || a.CreationTime < old) {
+		o.oldestBy[a.Severity] = a.CreationTime
 	}
 	if o.newest == "" || a.CreationTime > o.newest {
 		o.newest = a.CreationTime
@@ -178,7 +183,17 @@ func (o orgWant) check() knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"name": name, "total": knownvalue.Int64Exact(o.total),
 		"severity_counts": countsCheck(o.severity), "oldest_creation_time": rfc3339Check(o.oldest),
+		"oldest_creation_time_by_severity": o.oldestByCheck(),
 	})
+}
+
+// oldestByCheck is oldest_creation_time_by_severity: the six severities, null where none.
+func (o orgWant) oldestByCheck() knownvalue.Check {
+	c := map[string]knownvalue.Check{}
+	for _, sev := range aroSeverities {
+		c[sev] = rfc3339Check(o.oldestBy[sev])
+	}
+	return knownvalue.MapExact(c)
 }
 
 // checks are the state checks of every computed attribute of res but id.
@@ -199,6 +214,7 @@ func (w summaryWant) checks(res string) []statecheck.StateCheck {
 		at("oldest_creation_time", rfc3339Check(w.all.oldest)),
 		at("newest_creation_time", rfc3339Check(w.all.newest)),
 		at("without_creation_time", knownvalue.Int64Exact(w.all.untimed)),
+		at("oldest_creation_time_by_severity", w.all.oldestByCheck()),
 		at("organizations", knownvalue.MapExact(orgs)),
 		at("unassigned", w.unassigned.check()),
 	}
