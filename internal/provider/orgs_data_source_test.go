@@ -379,3 +379,78 @@ func TestAccOrgs_includeDetailsRateLimited(t *testing.T) {
 		},
 	}))
 }
+
+// TestAccOrgs_jobClientPolicy applies examples/compliance-gate/client-policy
+// against the mock: it fails naming exactly the clients that break the
+// policy (computed here from the mock's data), passes once they comply, and
+// fails closed on a client whose detail is gone.
+func TestAccOrgs_jobClientPolicy(t *testing.T) {
+	cfg := gateExampleConfig(t, "client-policy")
+	now := time.Now().UTC()
+	d := mockportal.Generate(45, 10, 0, testNow)
+	// Every client compliant: active response on, a technical contact, no trial.
+	for i := range d.Orgs {
+		det := d.Orgs[i].Detail
+		det["active_response_profile"] = map[string]any{"options": nil, "response_policy": "Notify"}
+		det["is_trial"] = false
+		det["contacts"] = append(det["contacts"].([]any), map[string]any{
+			"contact_info": nil, "id": "tech-" + d.Orgs[i].ID, "type": "Technical - Primary",
+			"user": map[string]any{"ID": "u-" + d.Orgs[i].ID, "email": "soc@example.com", "first_name": "Sam", "last_name": "Tech", "phone_number": nil},
+		})
+	}
+	// A young trial (5 days old by the real clock) complies too.
+	young := d.Orgs[7].Detail
+	young["is_trial"], young["created_time"] = true, now.Add(-5*24*time.Hour).Format(mockportal.TimeLayout)
+	_, url := mock(t, d, mockportal.Options{})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("terraform_data.onboarding", tfjsonpath.New("input"), knownvalue.Int64Exact(int64(len(d.Orgs)))),
+		},
+	}))
+
+	// Three clients break it, one rule each.
+	d.Orgs[1].Detail["active_response_profile"] = map[string]any{"options": nil, "response_policy": "Off"}
+	d.Orgs[3].Detail["contacts"] = d.Orgs[3].Detail["contacts"].([]any)[:1] // the administrative contact only
+	d.Orgs[5].Detail["is_trial"] = true                                     // created 200 days or more before testNow
+	var failing []string
+	for _, o := range d.Orgs {
+		var problems []string
+		if p := o.Detail["active_response_profile"].(map[string]any)["response_policy"]; p == "Off" {
+			problems = append(problems, "active response Off")
+		}
+		tech := false
+		for _, c := range o.Detail["contacts"].([]any) {
+			tech = tech || c.(map[string]any)["type"] == "Technical - Primary"
+		}
+		if !tech {
+			problems = append(problems, "no Technical - Primary contact")
+		}
+		created, _ := time.Parse(mockportal.TimeLayout, o.Detail["created_time"].(string))
+		if o.Detail["is_trial"].(bool) && now.Sub(created) > 30*24*time.Hour {
+			problems = append(problems, "trial older than 30 days")
+		}
+		if len(problems) > 0 {
+			failing = append(failing, fmt.Sprintf("%s [%s]: %s", o.Name, o.ID, strings.Join(problems, ", ")))
+		}
+	}
+	if len(failing) != 3 {
+		t.Fatalf("%d failing clients, want the 3 made to fail: %v", len(failing), failing)
+	}
+	slices.Sort(failing) // the example lists them in orgs' order: by name (the generated names are unique)
+	_, url = mock(t, d, mockportal.Options{})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config:      providerBlock(url, "") + cfg,
+		ExpectError: wrapped(fmt.Sprintf("Client policy not met by 3 clients: %s.", strings.Join(failing, "; "))),
+	}))
+
+	// A client deleted between the list and its detail fails closed.
+	gone := sortedOrgs(d)[0]
+	s, url := mock(t, d, mockportal.Options{})
+	s.SetFault(faultFor(gone.ID, mockportal.Fault{Status: http.StatusNotFound}))
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + cfg,
+		ExpectError: wrapped(fmt.Sprintf("%s [%s]: active response policy unknown, no Technical - Primary contact, trial status unknown",
+			gone.Name, gone.ID)),
+	}))
+}
