@@ -3,6 +3,7 @@ package provider
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -111,25 +112,62 @@ func generatedOrgCheck(o mockportal.Organization, details bool) knownvalue.Check
 	if !details {
 		return knownvalue.ObjectExact(m)
 	}
-	d := o.Detail
-	s := func(v any) knownvalue.Check { return str(v.(string)) }
-	m["client_id"], m["status"], m["license_type"], m["service_tier"] = s(d["client_id"]), s(d["status"]), s(d["license_type"]), s(d["service_tier"])
-	m["is_trial"] = knownvalue.Bool(d["is_trial"].(bool))
-	profile := d["profile"].(map[string]any)
-	m["default_locale"], m["industry"] = s(profile["default_locale"]), s(profile["industry"])
-	m["created_time"], m["last_updated_time"] = str(rfc3339(d["created_time"].(string))), str(rfc3339(d["last_updated_time"].(string)))
-	m["active_response_policy"] = s(d["active_response_profile"].(map[string]any)["response_policy"])
+	d := genDetailOf(o)
+	m["client_id"], m["status"], m["license_type"], m["service_tier"] = str(d.ClientID), str(d.Status), str(d.LicenseType), str(d.ServiceTier)
+	m["is_trial"] = knownvalue.Bool(d.IsTrial)
+	m["default_locale"], m["industry"] = str(d.Profile.DefaultLocale), str(d.Profile.Industry)
+	m["created_time"], m["last_updated_time"] = str(rfc3339(d.CreatedTime)), str(rfc3339(d.LastUpdatedTime))
+	m["active_response_policy"] = str(d.ActiveResponseProfile.ResponsePolicy)
 	var contacts []knownvalue.Check
-	for _, c := range d["contacts"].([]any) {
-		c := c.(map[string]any)
-		u := c["user"].(map[string]any)
+	for _, c := range d.Contacts {
 		contacts = append(contacts, knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id": s(c["id"]), "type": s(c["type"]), "email": s(u["email"]),
-			"first_name": s(u["first_name"]), "last_name": s(u["last_name"]), "phone_number": s(u["phone_number"]),
+			"id": str(c.ID), "type": str(c.Type), "email": str(c.User.Email),
+			"first_name": str(c.User.FirstName), "last_name": str(c.User.LastName), "phone_number": str(c.User.PhoneNumber),
 		}))
 	}
 	m["contacts"] = knownvalue.ListExact(contacts)
 	return knownvalue.ObjectExact(m)
+}
+
+// genDetail is the detail of a generated organization (its Detail map, read
+// back through JSON as the portal serves it).
+type genDetail struct {
+	ClientID        string `json:"client_id"`
+	Status          string `json:"status"`
+	LicenseType     string `json:"license_type"`
+	ServiceTier     string `json:"service_tier"`
+	IsTrial         bool   `json:"is_trial"`
+	CreatedTime     string `json:"created_time"`
+	LastUpdatedTime string `json:"last_updated_time"`
+	Profile         struct {
+		DefaultLocale string `json:"default_locale"`
+		Industry      string `json:"industry"`
+	} `json:"profile"`
+	ActiveResponseProfile struct {
+		ResponsePolicy string `json:"response_policy"`
+	} `json:"active_response_profile"`
+	Contacts []struct {
+		ID   string `json:"id"`
+		Type string `json:"type"`
+		User struct {
+			Email       string `json:"email"`
+			FirstName   string `json:"first_name"`
+			LastName    string `json:"last_name"`
+			PhoneNumber string `json:"phone_number"`
+		} `json:"user"`
+	} `json:"contacts"`
+}
+
+func genDetailOf(o mockportal.Organization) genDetail {
+	var d genDetail
+	b, err := json.Marshal(o.Detail)
+	if err == nil {
+		err = json.Unmarshal(b, &d)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("organization %s: %v", o.ID, err))
+	}
+	return d
 }
 
 // sortedOrgs is d's organizations in the order of covalence_orgs.orgs.
@@ -283,7 +321,10 @@ func readOrgsDirect(t *testing.T, url string) (orgsModel, diag.Diagnostics) {
 	ds := &orgsDataSource{dataSourceBase{data: &providerData{client: client, log: tflogLogger{secret: testAPIKey}}}}
 	var sr datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
-	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type %T", sr.Schema.Type().TerraformType(ctx))
+	}
 	raw := tftypes.NewValue(typ, map[string]tftypes.Value{
 		"id":              tftypes.NewValue(tftypes.String, nil),
 		"name_contains":   tftypes.NewValue(tftypes.String, nil),
@@ -393,10 +434,10 @@ func TestAccOrgs_jobClientPolicy(t *testing.T) {
 		det := d.Orgs[i].Detail
 		det["active_response_profile"] = map[string]any{"options": nil, "response_policy": "Notify"}
 		det["is_trial"] = false
-		det["contacts"] = append(det["contacts"].([]any), map[string]any{
+		det["contacts"] = []any{adminContact(d.Orgs[i].ID), map[string]any{
 			"contact_info": nil, "id": "tech-" + d.Orgs[i].ID, "type": "Technical - Primary",
 			"user": map[string]any{"ID": "u-" + d.Orgs[i].ID, "email": "soc@example.com", "first_name": "Sam", "last_name": "Tech", "phone_number": nil},
-		})
+		}}
 	}
 	// A young trial (5 days old by the real clock) complies too.
 	young := d.Orgs[7].Detail
@@ -411,23 +452,27 @@ func TestAccOrgs_jobClientPolicy(t *testing.T) {
 
 	// Three clients break it, one rule each.
 	d.Orgs[1].Detail["active_response_profile"] = map[string]any{"options": nil, "response_policy": "Off"}
-	d.Orgs[3].Detail["contacts"] = d.Orgs[3].Detail["contacts"].([]any)[:1] // the administrative contact only
-	d.Orgs[5].Detail["is_trial"] = true                                     // created 200 days or more before testNow
+	d.Orgs[3].Detail["contacts"] = []any{adminContact(d.Orgs[3].ID)} // the administrative contact only
+	d.Orgs[5].Detail["is_trial"] = true                              // created 200 days or more before testNow
 	var failing []string
 	for _, o := range d.Orgs {
+		det := genDetailOf(o)
 		var problems []string
-		if p := o.Detail["active_response_profile"].(map[string]any)["response_policy"]; p == "Off" {
+		if det.ActiveResponseProfile.ResponsePolicy == "Off" {
 			problems = append(problems, "active response Off")
 		}
 		tech := false
-		for _, c := range o.Detail["contacts"].([]any) {
-			tech = tech || c.(map[string]any)["type"] == "Technical - Primary"
+		for _, c := range det.Contacts {
+			tech = tech || c.Type == "Technical - Primary"
 		}
 		if !tech {
 			problems = append(problems, "no Technical - Primary contact")
 		}
-		created, _ := time.Parse(mockportal.TimeLayout, o.Detail["created_time"].(string))
-		if o.Detail["is_trial"].(bool) && now.Sub(created) > 30*24*time.Hour {
+		created, err := time.Parse(mockportal.TimeLayout, det.CreatedTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if det.IsTrial && now.Sub(created) > 30*24*time.Hour {
 			problems = append(problems, "trial older than 30 days")
 		}
 		if len(problems) > 0 {
@@ -453,4 +498,12 @@ func TestAccOrgs_jobClientPolicy(t *testing.T) {
 		ExpectError: wrapped(fmt.Sprintf("%s [%s]: active response policy unknown, no Technical - Primary contact, trial status unknown",
 			gone.Name, gone.ID)),
 	}))
+}
+
+// adminContact is an administrative contact of organization id.
+func adminContact(id string) map[string]any {
+	return map[string]any{
+		"contact_info": nil, "id": "admin-" + id, "type": "Administrative",
+		"user": map[string]any{"ID": "ua-" + id, "email": "it@example.com", "first_name": "Ida", "last_name": "Admin", "phone_number": "+16135550000"},
+	}
 }
