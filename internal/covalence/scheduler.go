@@ -45,6 +45,7 @@ type waiter struct {
 	ready   chan struct{}
 	granted bool
 	at      time.Time // when the slot was granted
+	n       uint64    // its number (flowPolicy.granted)
 }
 
 func newScheduler(maxInFlight int, perSecond float64, streakBound time.Duration) *scheduler {
@@ -74,6 +75,7 @@ type acquireOptions struct {
 type slot struct {
 	s    *scheduler
 	sent time.Time
+	n    uint64
 }
 
 // acquire waits for a slot. It fails only when ctx ends, and then holds no
@@ -103,7 +105,7 @@ func (s *scheduler) acquire(ctx context.Context, rd *Read, opt acquireOptions) (
 	defer rd.startWait(limited)()
 	select {
 	case <-w.ready:
-		return &slot{s: s, sent: w.at}, nil
+		return &slot{s: s, sent: w.at, n: w.n}, nil
 	case <-ctx.Done():
 		s.mu.Lock()
 		if w.granted {
@@ -167,7 +169,7 @@ func (s *scheduler) dispatchLocked(now time.Time) {
 			delete(s.queues, q.read)
 		}
 		s.inflight++
-		s.policy.granted(now, s.inflight)
+		w.n = s.policy.granted(now, s.inflight)
 		w.granted, w.at = true, now
 		close(w.ready)
 	}
@@ -227,7 +229,7 @@ func (sl *slot) refused(retryAfter time.Duration, hasRetryAfter bool) slowdown {
 	defer s.mu.Unlock()
 	now := time.Now()
 	s.inflight--
-	d := s.policy.refused(now, sl.sent, s.inflight, retryAfter, hasRetryAfter)
+	d := s.policy.refused(now, sl.n, s.inflight, retryAfter, hasRetryAfter)
 	s.dispatchLocked(now)
 	return d
 }

@@ -45,6 +45,7 @@ type flowPolicy struct {
 	grow   growth
 	pause  pause
 	streak streak
+	grants uint64 // requests granted so far: the number of the last one
 	// jitter returns a value in [0, n); tests make it fixed.
 	jitter func(n int64) int64
 }
@@ -57,7 +58,7 @@ type growth struct {
 	probeBase  time.Duration // least probe interval
 	probeEvery time.Duration // least time between steps beyond good
 	changed    time.Time     // the window last grew or shrank
-	shrunk     time.Time     // requests sent before this do not shrink the window again
+	shrunkAt   uint64        // the last grant before the window last shrank: refusals of requests up to it are old news
 }
 
 // pause is a Retry-After pause and the gradual release after it.
@@ -100,17 +101,20 @@ func (p *flowPolicy) mayGrant(now time.Time, inflight int) (ok bool, holdUntil t
 	return true, time.Time{}
 }
 
-// granted records a request sent at now; inflight counts it.
-func (p *flowPolicy) granted(now time.Time, inflight int) {
+// granted records a request sent at now; inflight counts it. It returns
+// the request's number, for refused.
+func (p *flowPolicy) granted(now time.Time, inflight int) (n uint64) {
+	p.grants++
 	p.grow.peak = max(p.grow.peak, inflight)
 	if !now.Before(p.pause.releaseUntil) {
-		return
+		return p.grants
 	}
 	if inflight >= p.window {
 		p.pause.releaseUntil = time.Time{} // the window is full: the release is over
-		return
+		return p.grants
 	}
 	p.pause.next = now.Add(p.pause.gap/2 + time.Duration(p.jitter(int64(p.pause.gap))))
+	return p.grants
 }
 
 // limiting reports whether the portal's rate limits hold requests back at
@@ -149,10 +153,10 @@ type slowdown struct {
 	waitable bool          // its Retry-After, if any, is short enough to wait for
 }
 
-// refused records a refusal at now of a request sent at sent; inflight no
-// longer counts it. retryAfter, when given (hasRetryAfter) and at most
+// refused records a refusal at now of request number n (granted's);
+// inflight no longer counts it. retryAfter, when given (hasRetryAfter) and at most
 // MaxRetryAfter, pauses every request.
-func (p *flowPolicy) refused(now, sent time.Time, inflight int, retryAfter time.Duration, hasRetryAfter bool) slowdown {
+func (p *flowPolicy) refused(now time.Time, n uint64, inflight int, retryAfter time.Duration, hasRetryAfter bool) slowdown {
 	st := &p.streak
 	st.refusals++
 	if st.since.IsZero() {
@@ -164,7 +168,7 @@ func (p *flowPolicy) refused(now, sent time.Time, inflight int, retryAfter time.
 	// Requests sent before the last decrease saw the old window: their
 	// refusals are news of that window, not of the one they caused. A window
 	// thought good that is refused is good no more.
-	if !sent.Before(g.shrunk) {
+	if n > g.shrunkAt {
 		if p.window <= g.good {
 			g.good = p.window - 1
 		}
@@ -176,7 +180,7 @@ func (p *flowPolicy) refused(now, sent time.Time, inflight int, retryAfter time.
 		if hasRetryAfter {
 			g.probeEvery = min(maxProbeInterval, max(g.probeBase, probesPerPause*retryAfter))
 		}
-		g.shrunk, g.changed, g.peak = now, now, inflight
+		g.shrunkAt, g.changed, g.peak = p.grants, now, inflight
 	}
 	deadline := st.since.Add(st.bound)
 	if hasRetryAfter && d.waitable && retryAfter > 0 {

@@ -2,6 +2,7 @@ package covalence
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -23,7 +24,7 @@ type policyEvent struct {
 	at     time.Duration
 	op     policyOp
 	n      int           // opGrant, opAnswer: how many (default 1)
-	sent   time.Duration // opRefuse: when the refused request was sent
+	sent   time.Duration // opRefuse: when the refused request was sent (one in flight sent then)
 	ra     time.Duration // opRefuse: its Retry-After; noRA for none
 	hold   time.Duration // opHeld
 	window int           // the window after the event
@@ -38,8 +39,13 @@ var policyT0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func runPolicy(t *testing.T, p *flowPolicy, events []policyEvent) {
 	t.Helper()
-	inflight := 0
+	type request struct {
+		at time.Duration
+		n  uint64
+	}
+	var inFlight []request // oldest first
 	for i, e := range events {
+		inflight := len(inFlight)
 		now := policyT0.Add(e.at)
 		where := fmt.Sprintf("event %d (op %d at %v)", i, e.op, e.at)
 		n := max(e.n, 1)
@@ -50,16 +56,21 @@ func runPolicy(t *testing.T, p *flowPolicy, events []policyEvent) {
 					t.Fatalf("%s: held (until %v) with %d in flight, window %d", where, hold.Sub(policyT0), inflight, p.window)
 				}
 				inflight++
-				p.granted(now, inflight)
+				inFlight = append(inFlight, request{e.at, p.granted(now, inflight)})
 			}
 		case opAnswer:
 			for range n {
-				inflight--
-				p.answered(now, inflight)
+				inFlight = inFlight[1:]
+				p.answered(now, len(inFlight))
 			}
 		case opRefuse:
-			inflight--
-			d := p.refused(now, policyT0.Add(e.sent), inflight, max(e.ra, 0), e.ra != noRA)
+			j := slices.IndexFunc(inFlight, func(r request) bool { return r.at == e.sent })
+			if j < 0 {
+				t.Fatalf("%s: no request sent at %v in flight", where, e.sent)
+			}
+			r := inFlight[j]
+			inFlight = slices.Delete(inFlight, j, j+1)
+			d := p.refused(now, r.n, len(inFlight), max(e.ra, 0), e.ra != noRA)
 			if e.want != nil && d != *e.want {
 				t.Fatalf("%s: slowdown %+v, want %+v", where, d, *e.want)
 			}
