@@ -230,9 +230,9 @@ func newTransport(cfg Config) (*http.Transport, error) {
 type verdict int
 
 const (
-	final    verdict = iota // hand the answer over: a success, or an error a retry would not fix
-	slowDown                // a refusal (429, or 503 with Retry-After): slow down and retry
-	retry                   // 5xx or no answer: retry while max_retries allow
+	final   verdict = iota // hand the answer over: a success, or an error a retry would not fix
+	refusal                // the portal refused (429, or 503 with Retry-After): slow down and retry
+	failure                // 5xx or no answer: retry while max_retries allow
 )
 
 // classify decides what to do after an attempt that got the status (0 when
@@ -251,7 +251,7 @@ func classify(status int, retryAfterHeader string, err error, now time.Time) (v 
 			errors.Is(err, errTooManyRedirects) {
 			return final, 0, false
 		}
-		return retry, 0, false
+		return failure, 0, false
 	}
 	retryAfter, hasRetryAfter = parseRetryAfter(retryAfterHeader, now)
 	switch status {
@@ -263,14 +263,14 @@ func classify(status int, retryAfterHeader string, err error, now time.Time) (v 
 	if hasRetryAfter && retryAfter > MaxRetryAfter {
 		// The portal wants a longer pause than we are willing to hang for.
 		if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
-			return slowDown, retryAfter, true
+			return refusal, retryAfter, true
 		}
 		return final, retryAfter, true
 	}
 	if status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && hasRetryAfter) {
-		return slowDown, retryAfter, hasRetryAfter
+		return refusal, retryAfter, hasRetryAfter
 	}
-	return retry, retryAfter, hasRetryAfter
+	return failure, retryAfter, hasRetryAfter
 }
 
 // budgetClock starts a request's retry budget (a test shifts it).
@@ -390,11 +390,11 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 		rd.add(sent)
 		a := c.attempt(ctx, u)
 		v, retryAfter, hasRetryAfter := classify(a.status, a.retryAfter, a.err, time.Now())
-		opt = acquireOptions{retry: true, afterRefusal: v == slowDown}
+		opt = acquireOptions{retry: true, afterRefusal: v == refusal}
 
 		var wait time.Duration
 		switch v {
-		case slowDown:
+		case refusal:
 			refusals++
 			d := sl.refused(retryAfter, hasRetryAfter)
 			rd.add(ReadStats{RateLimited: 1})
@@ -417,7 +417,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 				// rather than asking again at once.
 				wait = backoff(c.retryWaitMin, c.retryWaitMax, refusals-1)
 			}
-		case retry:
+		case failure:
 			releaseSlot(sl, a)
 			wait = backoff(c.retryWaitMin, c.retryWaitMax, retries)
 			if hasRetryAfter && retryAfter > 0 {
@@ -452,7 +452,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 			"wait_ms": wait.Milliseconds(),
 		})
 		if wait > 0 {
-			end := rd.startWait(v == slowDown)
+			end := rd.startWait(v == refusal)
 			err := sleep(ctx, wait)
 			end()
 			if err != nil {

@@ -539,13 +539,13 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 	now := time.Now()
-	if v, d, ok := classify(429, "7", nil, now); v != slowDown || d != 7*time.Second || !ok {
+	if v, d, ok := classify(429, "7", nil, now); v != refusal || d != 7*time.Second || !ok {
 		t.Errorf("429 with Retry-After 7 gave %v %v %v", v, d, ok)
 	}
-	if v, d, ok := classify(500, "7", nil, now); v != retry || d != 7*time.Second || !ok {
+	if v, d, ok := classify(500, "7", nil, now); v != failure || d != 7*time.Second || !ok {
 		t.Errorf("500 with Retry-After 7 gave %v %v %v", v, d, ok)
 	}
-	if v, _, ok := classify(429, "garbage", nil, now); v != slowDown || ok {
+	if v, _, ok := classify(429, "garbage", nil, now); v != refusal || ok {
 		t.Errorf("garbage Retry-After gave %v %v", v, ok)
 	}
 	if w := backoff(time.Nanosecond, time.Nanosecond, 3); w != time.Nanosecond {
@@ -581,7 +581,7 @@ func TestDefaultsGiveUpWithinAMinute(t *testing.T) {
 	if v, _, _ := classify(500, strconv.Itoa(int(MaxRetryAfter/time.Second)+1), nil, time.Now()); v != final {
 		t.Error("a Retry-After above MaxRetryAfter is retried")
 	}
-	if v, _, _ := classify(500, strconv.Itoa(int(MaxRetryAfter/time.Second)), nil, time.Now()); v != retry {
+	if v, _, _ := classify(500, strconv.Itoa(int(MaxRetryAfter/time.Second)), nil, time.Now()); v != failure {
 		t.Error("a Retry-After of exactly MaxRetryAfter is not retried")
 	}
 }
@@ -629,7 +629,7 @@ func TestCertificateErrorsNotRetried(t *testing.T) {
 			t.Errorf("%s error retried", name)
 		}
 	}
-	if v, _, _ := classify(0, "", &url.Error{Op: "Get", URL: "https://x", Err: io.ErrUnexpectedEOF}, now); v != retry {
+	if v, _, _ := classify(0, "", &url.Error{Op: "Get", URL: "https://x", Err: io.ErrUnexpectedEOF}, now); v != failure {
 		t.Error("a dropped connection was not retried")
 	}
 }

@@ -44,8 +44,7 @@ type readQueue struct {
 type waiter struct {
 	ready   chan struct{}
 	granted bool
-	at      time.Time // when the slot was granted
-	n       uint64    // its number (flowPolicy.granted)
+	n       uint64 // the number of its grant (flowPolicy.granted)
 }
 
 func newScheduler(maxInFlight int, perSecond float64, streakBound time.Duration) *scheduler {
@@ -73,9 +72,8 @@ type acquireOptions struct {
 // slot is one granted attempt; answered, lost or refused must be called
 // exactly once.
 type slot struct {
-	s    *scheduler
-	sent time.Time
-	n    uint64
+	s *scheduler
+	n uint64 // the number of its grant
 }
 
 // acquire waits for a slot. It fails only when ctx ends, and then holds no
@@ -105,7 +103,7 @@ func (s *scheduler) acquire(ctx context.Context, rd *Read, opt acquireOptions) (
 	defer rd.startWait(limited)()
 	select {
 	case <-w.ready:
-		return &slot{s: s, sent: w.at, n: w.n}, nil
+		return &slot{s: s, n: w.n}, nil
 	case <-ctx.Done():
 		s.mu.Lock()
 		if w.granted {
@@ -170,7 +168,7 @@ func (s *scheduler) dispatchLocked(now time.Time) {
 		}
 		s.inflight++
 		w.n = s.policy.granted(now, s.inflight)
-		w.granted, w.at = true, now
+		w.granted = true
 		close(w.ready)
 	}
 	// Nobody may go now: a token reserved for the next grant goes back to
