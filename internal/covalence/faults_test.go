@@ -37,35 +37,6 @@ func always(f mockportal.Fault) mockportal.FaultFunc {
 	}
 }
 
-func TestRetry429(t *testing.T) {
-	for _, tc := range []struct {
-		retryAfter string
-		minWait    time.Duration
-	}{
-		{"0", 0},
-		{"1", 900 * time.Millisecond},
-		{"", 0},
-	} {
-		t.Run("Retry-After="+tc.retryAfter, func(t *testing.T) {
-			t.Parallel()
-			p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, nil)
-			p.mock.SetFault(faultFirst(mockportal.EndpointMyProviders, 1, mockportal.Fault{Status: 429, RetryAfter: tc.retryAfter}))
-			start := time.Now()
-			got, err := c.MyProviders(testCtx(t, 10*time.Second))
-			el := time.Since(start)
-			if err != nil || len(got) != 1 {
-				t.Fatalf("MyProviders = %v, %v", got, err)
-			}
-			if n := p.mock.Count(mockportal.EndpointMyProviders); n != 2 {
-				t.Errorf("%d requests, want 2 (one retry)", n)
-			}
-			if el < tc.minWait || el > tc.minWait+2*time.Second {
-				t.Errorf("took %v, want about %v (Retry-After honoured)", el, tc.minWait)
-			}
-		})
-	}
-}
-
 func TestRetryAfterHTTPDate(t *testing.T) {
 	t.Parallel()
 	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, nil)

@@ -253,6 +253,40 @@ func TestZeroRetryAfterBacksOff(t *testing.T) {
 	}
 }
 
+// TestRetry429: a refused request is sent again after the Retry-After
+// pause, or after its own backoff (half to all of RetryWaitMin, 1 ms) when
+// none is asked for.
+func TestRetry429(t *testing.T) {
+	for _, tc := range []struct {
+		retryAfter  string
+		least, most time.Duration // most is exclusive, unless equal to least
+	}{
+		{"0", 500 * time.Microsecond, time.Millisecond},
+		{"1", time.Second, time.Second},
+		{"", 500 * time.Microsecond, time.Millisecond},
+	} {
+		t.Run("Retry-After="+tc.retryAfter, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				mock, c := setupInMemory(t, mockportal.FixtureData(), mockportal.Options{}, nil)
+				mock.SetFault(faultFirst(mockportal.EndpointMyProviders, 1, mockportal.Fault{Status: 429, RetryAfter: tc.retryAfter}))
+				start := time.Now()
+				got, err := c.MyProviders(t.Context())
+				el := time.Since(start)
+				if err != nil || len(got) != 1 {
+					t.Fatalf("MyProviders = %v, %v", got, err)
+				}
+				if n := mock.Count(mockportal.EndpointMyProviders); n != 2 {
+					t.Errorf("%d requests, want 2 (one retry)", n)
+				}
+				if el < tc.least || el > tc.most || (el == tc.most && tc.most != tc.least) {
+					t.Errorf("took %v, want [%v, %v) (Retry-After honoured)", el, tc.least, tc.most)
+				}
+			})
+		})
+	}
+}
+
 // TestRefusalsDoNotUseRetries: a request refused more times than
 // MaxRetries still completes while the portal answers others.
 func TestRefusalsDoNotUseRetries(t *testing.T) {
