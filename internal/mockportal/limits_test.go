@@ -260,7 +260,7 @@ func TestLimitsRefuseAll(t *testing.T) {
 
 func TestStats(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		time.Sleep(6) // the bubble's clock starts on a whole second: show the nanoseconds
+		time.Sleep(6 * time.Nanosecond) // the bubble's clock starts on a whole second: show the nanoseconds
 		s := New(smallData(), Options{PageBase: 1})
 		if st := s.Stats(); st != (Stats{}) {
 			t.Fatalf("fresh stats %+v", st)
