@@ -231,8 +231,8 @@ type verdict int
 
 const (
 	final   verdict = iota // hand the answer over: a success, or an error a retry would not fix
-	refused                // the portal refused (429, or 503 with Retry-After): slow down and retry
-	failed                 // 5xx or no answer: retry while max_retries allow
+	refusal                // the portal refused (429, or 503 with Retry-After): slow down and retry
+	failure                // 5xx or no answer: retry while max_retries allow
 )
 
 // classify decides what to do after an attempt that got the status (0 when
@@ -251,7 +251,7 @@ func classify(status int, retryAfterHeader string, err error, now time.Time) (v 
 			errors.Is(err, errTooManyRedirects) {
 			return final, 0, false
 		}
-		return failed, 0, false
+		return failure, 0, false
 	}
 	retryAfter, hasRetryAfter = parseRetryAfter(retryAfterHeader, now)
 	switch status {
@@ -263,14 +263,14 @@ func classify(status int, retryAfterHeader string, err error, now time.Time) (v 
 	if hasRetryAfter && retryAfter > MaxRetryAfter {
 		// The portal wants a longer pause than we are willing to hang for.
 		if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
-			return refused, retryAfter, true
+			return refusal, retryAfter, true
 		}
 		return final, retryAfter, true
 	}
 	if status == http.StatusTooManyRequests || (status == http.StatusServiceUnavailable && hasRetryAfter) {
-		return refused, retryAfter, hasRetryAfter
+		return refusal, retryAfter, hasRetryAfter
 	}
-	return failed, retryAfter, hasRetryAfter
+	return failure, retryAfter, hasRetryAfter
 }
 
 // budgetClock starts a request's retry budget (a test shifts it).
@@ -339,7 +339,7 @@ func (c *Client) getJSON(ctx context.Context, u *url.URL, out any) error {
 
 func (c *Client) decode(u *url.URL, body []byte, out any) error {
 	if p, ok := out.(*itemPage[ARO]); ok && decodeAROPage(body, p) {
-		return nil // the portal's usual page, without reflection (issue 13)
+		return nil // the portal's usual page, decoded without reflection
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		de := &DecodeError{Method: http.MethodGet, Path: c.rel(u), Offset: -1, Size: len(body), Err: c.scrub(err)}
@@ -369,42 +369,47 @@ func truncated(body []byte) bool {
 }
 
 // get performs a GET with retries and returns the body of a 200 answer.
-// Every attempt goes through the scheduler, which decides when it is sent.
+// Every attempt goes through the scheduler, which decides when it is sent,
+// and is counted in ctx's read.
 func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 	rd := readOf(ctx)
 	path := c.rel(u)
 	start := budgetClock()
 	var attempts, retries, refusals int
-	var lastRefused bool
+	var opt acquireOptions
 	for {
-		sl, err := c.sched.acquire(ctx, rd, attempts > 0, lastRefused)
+		sl, err := c.sched.acquire(ctx, rd, opt)
 		if err != nil {
 			return nil, fmt.Errorf("GET %s: %w", path, context.Cause(ctx))
 		}
+		sent := ReadStats{Requests: 1}
+		if attempts > 0 {
+			sent.Retries = 1
+		}
 		attempts++
-		rd.sent()
+		rd.add(sent)
 		a := c.attempt(ctx, u)
 		v, retryAfter, hasRetryAfter := classify(a.status, a.retryAfter, a.err, time.Now())
-		lastRefused = v == refused
+		opt = acquireOptions{retry: true, afterRefusal: v == refusal}
 
 		var wait time.Duration
 		switch v {
-		case refused:
+		case refusal:
 			refusals++
-			r := sl.refused(retryAfter, hasRetryAfter)
-			rd.count(attempts > 1, true)
-			if r.shrunk || r.pauseSet {
+			d := sl.refused(retryAfter, hasRetryAfter)
+			rd.add(ReadStats{RateLimited: 1})
+			if d.shrunk || d.pauseSet {
 				c.debug(ctx, "rate limited by the portal: slowing down", map[string]any{
 					"method": http.MethodGet, "path": path, "status": a.status, "retry_after": a.retryAfter,
-					"window": r.window, "pause_ms": r.paused.Milliseconds(), "refused_in_a_row": r.refused,
+					"window": d.window, "pause_ms": d.paused.Milliseconds(), "refused_in_a_row": d.refusals,
 				})
 			}
-			if !r.retryable || ctx.Err() != nil {
+			if !d.waitable || ctx.Err() != nil {
 				return nil, c.answerError(ctx, u, a, attempts)
 			}
-			if r.giveUp {
+			if d.giveUp {
 				ae, _ := c.answerError(ctx, u, a, attempts).(*APIError)
-				return nil, &RateLimitError{Last: ae, Refused: r.refused, For: r.streak}
+				return nil, &RateLimitError{Last: ae, Refused: d.refusals, For: d.streak}
 			}
 			if !hasRetryAfter || retryAfter <= 0 {
 				// No pause was asked for (or "Retry-After: 0", or a date in the
@@ -412,13 +417,8 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 				// rather than asking again at once.
 				wait = backoff(c.retryWaitMin, c.retryWaitMax, refusals-1)
 			}
-		case failed:
-			if a.err != nil {
-				sl.failed()
-			} else {
-				sl.answered()
-			}
-			rd.count(attempts > 1, false)
+		case failure:
+			releaseSlot(sl, a)
 			wait = backoff(c.retryWaitMin, c.retryWaitMax, retries)
 			if hasRetryAfter && retryAfter > 0 {
 				wait = retryAfter
@@ -430,12 +430,7 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 			}
 			retries++
 		default:
-			if a.err != nil {
-				sl.failed()
-			} else {
-				sl.answered()
-			}
-			rd.count(attempts > 1, false)
+			releaseSlot(sl, a)
 			if a.err != nil || a.status != http.StatusOK {
 				return nil, c.answerError(ctx, u, a, attempts)
 			}
@@ -457,13 +452,23 @@ func (c *Client) get(ctx context.Context, u *url.URL) ([]byte, error) {
 			"wait_ms": wait.Milliseconds(),
 		})
 		if wait > 0 {
-			rd.waitBegin(v == refused)
+			end := rd.startWait(v == refusal)
 			err := sleep(ctx, wait)
-			rd.waitEnd(v == refused)
+			end()
 			if err != nil {
 				return nil, fmt.Errorf("GET %s: %w", path, context.Cause(ctx))
 			}
 		}
+	}
+}
+
+// release gives the slot of an attempt that was not refused back to the
+// scheduler: an answer, or none.
+func releaseSlot(sl *slot, a answer) {
+	if a.err != nil {
+		sl.lost()
+	} else {
+		sl.answered()
 	}
 }
 
@@ -496,8 +501,8 @@ func (c *Client) attempt(ctx context.Context, u *url.URL) answer {
 
 // readBody reads at most maxBody+1 bytes of resp's body. A declared
 // Content-Length sizes the buffer up front (up to 16 MiB), sparing
-// io.ReadAll's doublings and their copies on every page (issue 13); the
-// bytes read are the same either way.
+// io.ReadAll's doublings and their copies on every page; the bytes read are
+// the same either way.
 func readBody(resp *http.Response) ([]byte, error) {
 	r := io.LimitReader(resp.Body, maxBody+1)
 	if n := resp.ContentLength; n > 0 && n <= 16<<20 {

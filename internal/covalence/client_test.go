@@ -27,8 +27,8 @@ func TestNewValidatesConfig(t *testing.T) {
 	}
 	if c.maxParallel != DefaultMaxParallel || c.maxRetries != DefaultMaxRetries ||
 		c.retryWaitMin != DefaultRetryWaitMin || c.retryWaitMax != DefaultRetryWaitMax ||
-		c.http.Timeout != DefaultRequestTimeout || c.sched.max != DefaultMaxParallel ||
-		c.sched.refusalBound != DefaultRateLimitTimeout || c.sched.rate != nil {
+		c.http.Timeout != DefaultRequestTimeout || c.sched.policy.max != DefaultMaxParallel ||
+		c.sched.policy.streak.bound != DefaultRateLimitTimeout || c.sched.rate != nil {
 		t.Errorf("defaults not applied: parallel %d retries %d wait %v-%v timeout %v", c.maxParallel,
 			c.maxRetries, c.retryWaitMin, c.retryWaitMax, c.http.Timeout)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Limits is how the mock portal rate-limits; the zero value limits nothing.
@@ -40,25 +42,23 @@ type limiter struct {
 
 	mu       sync.Mutex // guards everything below
 	limits   Limits
-	tokens   float64
-	refilled time.Time // when tokens was last brought up to date
+	bucket   *rate.Limiter // nil unless PerSecond > 0
 	inFlight int
 	stats    Stats
-}
-
-func (l *limiter) burst() float64 {
-	if l.limits.Burst > 0 {
-		return float64(l.limits.Burst)
-	}
-	return math.Max(1, math.Ceil(l.limits.PerSecond))
 }
 
 func (l *limiter) set(lim Limits) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.limits = lim
-	l.tokens = l.burst()
-	l.refilled = l.now()
+	l.bucket = nil
+	if lim.PerSecond > 0 {
+		burst := lim.Burst
+		if burst <= 0 {
+			burst = int(math.Max(1, math.Ceil(lim.PerSecond)))
+		}
+		l.bucket = rate.NewLimiter(rate.Limit(lim.PerSecond), burst) // full
+	}
 }
 
 // admit decides a request that has just arrived. It returns ok = false (and
@@ -73,18 +73,10 @@ func (l *limiter) admit(aro bool) (ok bool, retryAfter string) {
 		l.stats.FirstARO = now
 	}
 	lim := &l.limits
-	refuse := lim.RefuseAll || (lim.MaxInFlight > 0 && l.inFlight >= lim.MaxInFlight)
-	if !refuse && lim.PerSecond > 0 {
-		if el := now.Sub(l.refilled); el > 0 {
-			l.tokens = math.Min(l.burst(), l.tokens+el.Seconds()*lim.PerSecond)
-		}
-		l.refilled = now
-		if l.tokens >= 1 {
-			l.tokens--
-		} else {
-			refuse = true
-		}
-	}
+	// A request refused for being beyond MaxInFlight takes no token, nor
+	// does one the bucket refuses.
+	refuse := lim.RefuseAll || (lim.MaxInFlight > 0 && l.inFlight >= lim.MaxInFlight) ||
+		(l.bucket != nil && !l.bucket.AllowN(now, 1))
 	if refuse {
 		l.stats.Refused++
 		return false, lim.RetryAfter
