@@ -63,7 +63,7 @@ func BenchmarkPlainFetch(b *testing.B) {
 			return 0, err
 		}
 		defer resp.Body.Close()
-		var p AROPage
+		var p itemPage[ARO]
 		if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
 			return 0, err
 		}

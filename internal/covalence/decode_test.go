@@ -26,7 +26,7 @@ func TestDecodeErrorOffsets(t *testing.T) {
 		`{"items":[]} trailing`:     {14, false},
 		`{"items":"x"}`:             {12, false},
 	} {
-		var p AROPage
+		var p itemPage[ARO]
 		err := c.decode(u, []byte(body), &p)
 		var de *DecodeError
 		if !errors.As(err, &de) {

@@ -8,6 +8,42 @@ import (
 	"time"
 )
 
+// PortalTimeLayout is the portal's timestamp format: UTC, no zone designator.
+const PortalTimeLayout = "2006-01-02 15:04:05"
+
+var timeLayouts = []string{
+	PortalTimeLayout,
+	"2006-01-02 15:04:05.999999999",
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05.999999999Z07:00",
+}
+
+// ParsePortalTime parses a timestamp as the portal writes it (UTC when no zone is given).
+func ParsePortalTime(s string) (time.Time, bool) {
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, s, time.UTC); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// RFC3339 converts a portal timestamp to RFC 3339 UTC ("2021-05-11T12:58:26Z").
+// A value that is not a timestamp is returned unchanged; nil stays nil.
+func RFC3339(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t, ok := ParsePortalTime(*s)
+	if !ok {
+		return s
+	}
+	out := t.Format(time.RFC3339Nano)
+	return &out
+}
+
 var relativeTime = regexp.MustCompile(`^(\d{1,9})\s*(minute|minutes|min|mins|hour|hours|day|days|week|weeks)(\s+ago)?$`)
 
 // maxRelative bounds a relative time ("100 years") so it cannot overflow.

@@ -8,12 +8,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"time"
-	"unicode/utf8"
 )
-
-// PortalTimeLayout is the portal's timestamp format: UTC, no zone designator.
-const PortalTimeLayout = "2006-01-02 15:04:05"
 
 // Provider is an MSSP "provider" the API key belongs to or can see.
 type Provider struct {
@@ -145,13 +140,6 @@ type Step struct {
 	LastUpdatedTime *string `json:"last_updated_time"`
 }
 
-// AROPage is one page of GET providers/{id}/aros.
-type AROPage struct {
-	Items []ARO `json:"items"`
-	Total *int  `json:"total"`
-	Page  *int  `json:"page"`
-}
-
 // Count is a JSON number that must be integral; a numeric string is accepted too.
 type Count int64
 
@@ -173,20 +161,15 @@ func (c *Count) UnmarshalJSON(b []byte) error {
 // FlexString is a string the portal may also send as a number (serial_id).
 type FlexString string
 
-// UnmarshalJSON accepts a JSON string or number. encoding/json has checked b
-// is one JSON value before calling it, so a plain string (no escapes, valid
-// UTF-8) and a number are taken as they are, without decoding b again.
+// UnmarshalJSON accepts a JSON string or number; a number is kept as its
+// JSON text, as json.Number keeps it.
 func (f *FlexString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		s, err := jsonString(b)
-		if err != nil {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
 		*f = FlexString(s)
-		return nil
-	}
-	if len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9') && b[len(b)-1] >= '0' && b[len(b)-1] <= '9' && json.Valid(b) {
-		*f = FlexString(b) // a JSON number's text, as json.Number keeps it
 		return nil
 	}
 	var n json.Number
@@ -197,146 +180,31 @@ func (f *FlexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// jsonString decodes the JSON string literal b, which encoding/json has
-// already checked: one that needs no unescaping or UTF-8 repair is its
-// bytes between the quotes.
-func jsonString(b []byte) (string, error) {
-	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && plainString(b[1:len(b)-1]) {
-		return string(b[1 : len(b)-1]), nil
-	}
-	var s string
-	err := json.Unmarshal(b, &s)
-	return s, err
-}
-
-// plainString reports whether s, between a JSON string's quotes, means
-// itself: no escapes, quotes or control characters, valid UTF-8.
-func plainString(s []byte) bool {
-	for _, c := range s {
-		if c < 0x20 || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return utf8.Valid(s)
-}
-
 // References is the list of an ARO's references. Entries are strings; an
 // entry of another JSON type is kept as its JSON text rather than failing.
 // A JSON null leaves the slice nil (distinct from an empty list).
 type References []string
 
 // UnmarshalJSON keeps null as nil, a null entry as "" and any other
-// non-string entry as its JSON text. b is one JSON value encoding/json has
-// checked; an array is split here, in one pass, rather than decoded again.
+// non-string entry as its JSON text.
 func (r *References) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*r = nil
 		return nil
 	}
-	if len(b) == 0 || b[0] != '[' || !json.Valid(b) {
-		var raw []json.RawMessage // not an array: encoding/json's own error
-		return json.Unmarshal(b, &raw)
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
 	}
-	out := make([]string, 0, 4)
-	i := skipSpace(b, 1)
-	if b[i] == ']' {
-		*r = out
-		return nil
-	}
-	for {
-		end := valueEnd(b, i)
-		e := b[i:end]
-		switch {
-		case e[0] == '"':
-			s, err := jsonString(e)
-			if err != nil {
-				return err
-			}
+	out := make([]string, 0, len(raw))
+	for _, e := range raw {
+		var s string
+		if err := json.Unmarshal(e, &s); err == nil {
 			out = append(out, s)
-		case string(e) == "null":
-			out = append(out, "")
-		default:
-			out = append(out, string(e))
+			continue
 		}
-		i = skipSpace(b, end)
-		if b[i] == ']' {
-			break
-		}
-		i = skipSpace(b, i+1) // past the comma
+		out = append(out, string(e))
 	}
 	*r = out
 	return nil
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// valueEnd returns the end of the (valid) JSON value starting at b[i].
-func valueEnd(b []byte, i int) int {
-	depth := 0
-	for j := i; j < len(b); j++ {
-		switch b[j] {
-		case '"':
-			for j++; b[j] != '"'; j++ {
-				if b[j] == '\\' {
-					j++
-				}
-			}
-			if depth == 0 {
-				return j + 1
-			}
-		case '[', '{':
-			depth++
-		case ']', '}':
-			if depth == 0 {
-				return j
-			}
-			depth--
-			if depth == 0 {
-				return j + 1
-			}
-		case ',', ' ', '\t', '\n', '\r':
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return len(b)
-}
-
-var timeLayouts = []string{
-	PortalTimeLayout,
-	"2006-01-02 15:04:05.999999999",
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05.999999999Z07:00",
-}
-
-// ParsePortalTime parses a timestamp as the portal writes it (UTC when no zone is given).
-func ParsePortalTime(s string) (time.Time, bool) {
-	for _, l := range timeLayouts {
-		if t, err := time.ParseInLocation(l, s, time.UTC); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
-
-// RFC3339 converts a portal timestamp to RFC 3339 UTC ("2021-05-11T12:58:26Z").
-// A value that is not a timestamp is returned unchanged; nil stays nil.
-func RFC3339(s *string) *string {
-	if s == nil {
-		return nil
-	}
-	t, ok := ParsePortalTime(*s)
-	if !ok {
-		return s
-	}
-	out := t.Format(time.RFC3339Nano)
-	return &out
 }

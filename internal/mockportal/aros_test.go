@@ -2,6 +2,7 @@ package mockportal
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -9,65 +10,105 @@ import (
 	"time"
 )
 
-// Every field of ARO but Extra has its field in aroWire: a pointer to it,
-// under the same name, so that wire() cannot miss one.
-func TestAROWireListsEveryField(t *testing.T) {
-	at, wt := reflect.TypeFor[ARO](), reflect.TypeFor[aroWire]()
-	if at.NumField()-2 != wt.NumField() || len(aroKnownKeys) != wt.NumField() || wt.NumField() != 22 {
-		t.Fatalf("ARO has %d fields, aroWire %d, aroKnownKeys %d", at.NumField(), wt.NumField(), len(aroKnownKeys))
+// Every exported field of ARO is tagged: with its JSON name, or "-" (Extra,
+// Null). An untagged field would be left off the wire without a word.
+func TestAROFieldsAreTagged(t *testing.T) {
+	for f := range reflect.TypeFor[ARO]().Fields() {
+		if f.IsExported() && f.Tag.Get("json") == "" {
+			t.Errorf("ARO.%s has no json tag: give it its JSON name (or \"-\" if it is not sent)", f.Name)
+		}
 	}
+	// The wire points at the field of the same name, in JSON name order.
 	var a ARO
-	w := reflect.ValueOf(a.wire())
-	for i := range at.NumField() {
-		f := at.Field(i)
-		if f.Name == "Extra" || f.Name == "Null" {
-			continue
+	av, w := reflect.ValueOf(&a).Elem(), a.wire().Elem()
+	for i, j := range aroWire.index {
+		if w.Type().Field(i).Name != av.Type().Field(j).Name || w.Field(i).Pointer() != av.Field(j).Addr().Pointer() {
+			t.Errorf("wire field %d (%s) does not point at ARO.%s", i, aroWire.names[i], av.Type().Field(j).Name)
 		}
-		wf, ok := wt.FieldByName(f.Name)
-		if !ok || wf.Type != reflect.PointerTo(f.Type) {
-			t.Errorf("ARO.%s (%v): aroWire has %v", f.Name, f.Type, wf.Type)
-			continue
-		}
-		if p := w.FieldByName(f.Name); p.IsNil() || p.Pointer() != reflect.ValueOf(&a).Elem().Field(i).Addr().Pointer() {
-			t.Errorf("wire().%s does not point at ARO.%s", f.Name, f.Name)
-		}
+	}
+	if !slices.IsSorted(aroWire.names) || len(aroKnownKeys) != len(aroWire.names) {
+		t.Errorf("wire names %v are not sorted, or not the %d known keys", aroWire.names, len(aroKnownKeys))
 	}
 }
 
-func TestAROJSONNullsAndValues(t *testing.T) {
-	nulls := `{"ID":"x","alert_key":null,"analyst_notes":null,"count":null,"creation_time":"2024-01-01 00:00:00",` +
-		`"details":null,"details_markdown":null,"display_url":null,"external_bug_id":null,"last_updated_time":"",` +
-		`"notes":null,"organization":null,"references":null,"resolution":"","serial_id":"","severity":"",` +
-		`"status":"","steps":null,"template_id":null,"title":"","triage_id":null,"type":""}`
+// fillARO sets every JSON field of an ARO to a value no other field has.
+func fillARO(t *testing.T) ARO {
+	t.Helper()
 	var a ARO
-	if err := json.Unmarshal([]byte(nulls), &a); err != nil {
+	n := 0
+	var fill func(v reflect.Value)
+	fill = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			v.Set(reflect.New(v.Type().Elem()))
+			fill(v.Elem())
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if f := v.Type().Field(i); f.IsExported() && f.Tag.Get("json") != "-" {
+					fill(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+			fill(v.Index(0))
+			fill(v.Index(1))
+		case reflect.String:
+			n++
+			v.SetString(fmt.Sprintf("v%d", n))
+		case reflect.Int64:
+			n++
+			v.SetInt(int64(n))
+		case reflect.Bool:
+			v.SetBool(true)
+		default:
+			t.Fatalf("fillARO: no distinct value for a %v: teach it this kind", v.Type())
+		}
+	}
+	fill(reflect.ValueOf(&a).Elem())
+	return a
+}
+
+func TestAROJSONNullsAndValues(t *testing.T) {
+	// An ARO with only its ID and creation time: each other field is sent,
+	// null when it is a pointer or a slice, "" when it is a string.
+	sparse := ARO{ID: "x", CreationTime: "2024-01-01 00:00:00"}
+	b, err := json.Marshal(sparse)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(a, ARO{ID: "x", CreationTime: "2024-01-01 00:00:00"}) {
-		t.Fatalf("decoded %+v", a)
+	m := decodeJSONAs[map[string]any](t, b)
+	at := reflect.TypeFor[ARO]()
+	for i, name := range aroWire.names {
+		v, ok := m[name]
+		switch f := at.Field(aroWire.index[i]); {
+		case !ok:
+			t.Errorf("%s is not sent: %s", name, b)
+		case name == "ID" || name == "creation_time":
+		case f.Type.Kind() == reflect.String && v != "", f.Type.Kind() != reflect.String && v != nil:
+			t.Errorf("%s (%v) is sent as %v", name, f.Type, v)
+		}
 	}
-	if b, _ := json.Marshal(a); string(b) != nulls {
-		t.Fatalf("encoded\n %s\nwant\n %s", b, nulls)
+	if len(m) != len(aroWire.names) || m["ID"] != "x" || m["creation_time"] != "2024-01-01 00:00:00" {
+		t.Errorf("sent %s", b)
+	}
+	var back ARO
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, sparse) {
+		t.Fatalf("decoded %+v (%v)", back, err)
+	}
+	if b2, _ := json.Marshal(back); string(b2) != string(b) {
+		t.Fatalf("re-encoded\n %s\nwant\n %s", b2, b)
 	}
 	// Decoding replaces everything, Extra included.
-	n := int64(3)
-	s := "s"
-	full := ARO{
-		ID: "y", AlertKey: &s, AnalystNotes: &s, Count: &n, CreationTime: "c", Details: &s, DetailsMarkdown: &s,
-		DisplayURL: &s, ExternalBugID: &s, LastUpdatedTime: "l", Notes: &s, Organization: &OrgRef{ID: "o", Name: "O", Email: &s},
-		References: []string{"r"}, Resolution: "res", SerialID: "1", Severity: "High", Status: "Open", Title: "t",
-		Steps: []Step{{ID: "st", Label: "L"}}, TemplateID: &s, TriageID: &s, Type: "Action", Extra: map[string]any{"x": "y"},
-	}
-	b, err := json.Marshal(full)
+	full := fillARO(t)
+	full.Extra = map[string]any{"x": "y"}
+	b, err = json.Marshal(full)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(b), "null") {
 		t.Fatalf("full ARO has a null: %s", b)
 	}
-	var back ARO
-	back.Extra = map[string]any{"stale": 1}
-	back.Title = "stale"
+	back = ARO{Extra: map[string]any{"stale": 1}, Title: "stale"}
 	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, full) {
 		t.Fatalf("round trip %+v (%v)", back, err)
 	}
@@ -142,7 +183,7 @@ func TestARONullFields(t *testing.T) {
 			t.Errorf("%s: %v (present %v), want null", k, v, ok)
 		}
 	}
-	if m["type"] != "Action" || m["ID"] != "n" || len(m) != 22 {
+	if m["type"] != "Action" || m["ID"] != "n" || len(m) != len(aroKnownKeys) {
 		t.Errorf("other fields: %s", b)
 	}
 	// Decoding records the string fields that were null, in field order.

@@ -7,7 +7,8 @@
 //
 // Where things are:
 //   - types.go: the estate (Data, ARO, Organization, ...), Options, and the
-//     JSON of each object (aroWire lists the ARO's fields once).
+//     JSON of each object (the ARO's JSON fields are its tagged fields;
+//     aroWire, its wire form, is derived from them).
 //   - server.go: Server, New, the estate's state and the request recording;
 //     the provider and organization endpoints.
 //   - aros.go: the ARO order (CompareAROs), the filters and the pages of

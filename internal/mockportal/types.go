@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -51,102 +52,103 @@ type Step struct {
 	LastUpdatedTime string `json:"last_updated_time"`
 }
 
-// ARO is an Action, Recommendation or Observation.
+// ARO is an Action, Recommendation or Observation. Its tagged fields are
+// its JSON fields (aroWire is derived from the tags); a field added here is
+// served, decoded and filtered by name with no other change, and
+// covalence's TestAROFieldsAreTheContract says if the client lacks it.
 type ARO struct {
-	ID              string
-	AlertKey        *string
-	AnalystNotes    *string
-	Details         *string
-	DetailsMarkdown *string
-	DisplayURL      *string
-	ExternalBugID   *string
-	Notes           *string
-	TemplateID      *string
-	TriageID        *string
-	Count           *int64
-	CreationTime    string   // TimeLayout, UTC
-	LastUpdatedTime string   // TimeLayout, UTC
-	Organization    *OrgRef  // nil -> null
-	References      []string // nil -> null, empty -> []
-	Resolution      string
-	SerialID        string
-	Severity        string
-	Status          string
-	Title           string
-	Type            string
-	Steps           []Step // nil -> null
+	ID              string   `json:"ID"`
+	AlertKey        *string  `json:"alert_key"`
+	AnalystNotes    *string  `json:"analyst_notes"`
+	Details         *string  `json:"details"`
+	DetailsMarkdown *string  `json:"details_markdown"`
+	DisplayURL      *string  `json:"display_url"`
+	ExternalBugID   *string  `json:"external_bug_id"`
+	Notes           *string  `json:"notes"`
+	TemplateID      *string  `json:"template_id"`
+	TriageID        *string  `json:"triage_id"`
+	Count           *int64   `json:"count"`
+	CreationTime    string   `json:"creation_time"`     // TimeLayout, UTC
+	LastUpdatedTime string   `json:"last_updated_time"` // TimeLayout, UTC
+	Organization    *OrgRef  `json:"organization"`      // nil -> null
+	References      []string `json:"references"`        // nil -> null, empty -> []
+	Resolution      string   `json:"resolution"`
+	SerialID        string   `json:"serial_id"`
+	Severity        string   `json:"severity"`
+	Status          string   `json:"status"`
+	Title           string   `json:"title"`
+	Type            string   `json:"type"`
+	Steps           []Step   `json:"steps"` // nil -> null
 	// Extra holds unknown fields merged into the JSON object (e.g.
 	// "attachments", "insights"). A key that collides with a known field is
 	// ignored.
-	Extra map[string]any
+	Extra map[string]any `json:"-"`
 	// Null names known fields, by their JSON name (e.g. "severity",
 	// "creation_time"), that are sent as null: the portal may send null for
 	// any field. The server treats a null string field as "" (filters) and a
 	// null creation_time as unparsable (last in the order). Decoding records
 	// here the string fields that were null. Unknown names are ignored.
-	Null []string
+	Null []string `json:"-"`
 }
 
-// aroWire is the wire form of the known ARO fields, pointing into an ARO. It
-// and ARO.wire are the one place that lists the fields: MarshalJSON encodes
-// through it, UnmarshalJSON decodes through it and aroKnownKeys comes from its
-// tags. A new field goes in ARO, here and in wire.
-type aroWire struct {
-	ID              *string   `json:"ID"`
-	AlertKey        **string  `json:"alert_key"`
-	AnalystNotes    **string  `json:"analyst_notes"`
-	Count           **int64   `json:"count"`
-	CreationTime    *string   `json:"creation_time"`
-	Details         **string  `json:"details"`
-	DetailsMarkdown **string  `json:"details_markdown"`
-	DisplayURL      **string  `json:"display_url"`
-	ExternalBugID   **string  `json:"external_bug_id"`
-	LastUpdatedTime *string   `json:"last_updated_time"`
-	Notes           **string  `json:"notes"`
-	Organization    **OrgRef  `json:"organization"`
-	References      *[]string `json:"references"`
-	Resolution      *string   `json:"resolution"`
-	SerialID        *string   `json:"serial_id"`
-	Severity        *string   `json:"severity"`
-	Status          *string   `json:"status"`
-	Steps           *[]Step   `json:"steps"`
-	TemplateID      **string  `json:"template_id"`
-	Title           *string   `json:"title"`
-	TriageID        **string  `json:"triage_id"`
-	Type            *string   `json:"type"`
-}
+// aroWire is the wire form of ARO, derived once from its tags: a struct
+// type with a pointer field for each JSON field of ARO, in the order of
+// their names (the portal's). A value of it points into an ARO: encoding it
+// writes the ARO's fields, a field named in Null being sent as null (its
+// pointer nil) whatever its Go type, and decoding into it fills the ARO,
+// the pointers a JSON null left nil telling which fields were null.
+var aroWire = newWireType(reflect.TypeFor[ARO]())
 
-func (a *ARO) wire() aroWire {
-	return aroWire{
-		ID: &a.ID, AlertKey: &a.AlertKey, AnalystNotes: &a.AnalystNotes, Count: &a.Count,
-		CreationTime: &a.CreationTime, Details: &a.Details, DetailsMarkdown: &a.DetailsMarkdown,
-		DisplayURL: &a.DisplayURL, ExternalBugID: &a.ExternalBugID, LastUpdatedTime: &a.LastUpdatedTime,
-		Notes: &a.Notes, Organization: &a.Organization, References: &a.References, Resolution: &a.Resolution,
-		SerialID: &a.SerialID, Severity: &a.Severity, Status: &a.Status, Steps: &a.Steps,
-		TemplateID: &a.TemplateID, Title: &a.Title, TriageID: &a.TriageID, Type: &a.Type,
+// aroKnownKeys are the JSON names of ARO's fields.
+var aroKnownKeys = func() map[string]bool {
+	m := make(map[string]bool, len(aroWire.names))
+	for _, n := range aroWire.names {
+		m[n] = true
 	}
-}
-
-// aroWireNames are the JSON names of aroWire's fields, in order;
-// aroKnownKeys the same as a set.
-var aroWireNames, aroKnownKeys = func() ([]string, map[string]bool) {
-	t := reflect.TypeFor[aroWire]()
-	names := make([]string, t.NumField())
-	m := make(map[string]bool, t.NumField())
-	for i := range t.NumField() {
-		names[i] = t.Field(i).Tag.Get("json")
-		m[names[i]] = true
-	}
-	return names, m
+	return m
 }()
 
-// field is the field of w with JSON name name (an invalid Value, whose
-// SetZero panics, is never returned: unknown names get a throwaway).
-func (w *aroWire) field(name string) reflect.Value {
-	if i := slices.Index(aroWireNames, name); i >= 0 {
-		return reflect.ValueOf(w).Elem().Field(i)
+type wireType struct {
+	typ   reflect.Type // the struct of pointers
+	names []string     // the JSON name of each of its fields
+	index []int        // the field of the ARO each of its fields points at
+}
+
+func newWireType(t reflect.Type) wireType {
+	var tagged []reflect.StructField
+	for f := range t.Fields() {
+		if jsonName(f) != "" {
+			tagged = append(tagged, f)
+		}
 	}
-	return reflect.New(reflect.TypeFor[*string]()).Elem()
+	slices.SortFunc(tagged, func(a, b reflect.StructField) int { return strings.Compare(jsonName(a), jsonName(b)) })
+	var w wireType
+	fields := make([]reflect.StructField, len(tagged))
+	for i, f := range tagged {
+		fields[i] = reflect.StructField{Name: f.Name, Type: reflect.PointerTo(f.Type), Tag: f.Tag}
+		w.names = append(w.names, jsonName(f))
+		w.index = append(w.index, f.Index[0])
+	}
+	w.typ = reflect.StructOf(fields)
+	return w
+}
+
+// jsonName is the name a field's json tag gives it; "" for none or "-".
+func jsonName(f reflect.StructField) string {
+	if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "-" {
+		return name
+	}
+	return ""
+}
+
+// wire returns a pointer to a wire value whose fields point into a.
+func (a *ARO) wire() reflect.Value {
+	w := reflect.New(aroWire.typ)
+	av := reflect.ValueOf(a).Elem()
+	for i, j := range aroWire.index {
+		w.Elem().Field(i).Set(av.Field(j).Addr())
+	}
+	return w
 }
 
 // withNulls is a with its Null string fields set to "".
@@ -154,10 +156,12 @@ func (a ARO) withNulls() ARO {
 	if len(a.Null) == 0 {
 		return a
 	}
-	w := a.wire()
+	w := a.wire().Elem()
 	for _, name := range a.Null {
-		if f := w.field(name); !f.IsNil() && f.Elem().Kind() == reflect.String {
-			f.Elem().SetString("")
+		if i := slices.Index(aroWire.names, name); i >= 0 {
+			if f := w.Field(i).Elem(); f.Kind() == reflect.String {
+				f.SetString("")
+			}
 		}
 	}
 	return a
@@ -170,9 +174,11 @@ var orgKnownKeys = map[string]bool{"ID": true, "id": true, "name": true, "email"
 func (a ARO) MarshalJSON() ([]byte, error) {
 	w := a.wire()
 	for _, name := range a.Null {
-		w.field(name).SetZero() // a nil pointer: null
+		if i := slices.Index(aroWire.names, name); i >= 0 {
+			w.Elem().Field(i).SetZero() // a nil pointer: null
+		}
 	}
-	base, err := marshalNoEscape(w)
+	base, err := marshalNoEscape(w.Interface())
 	if err != nil {
 		return nil, err
 	}
@@ -190,13 +196,12 @@ func (a *ARO) UnmarshalJSON(b []byte) error {
 	// the pointer nil.
 	var out ARO
 	w := out.wire()
-	if err := json.Unmarshal(b, &w); err != nil {
+	if err := json.Unmarshal(b, w.Interface()); err != nil {
 		return err
 	}
-	wv := reflect.ValueOf(w)
-	for i := range wv.NumField() {
-		if f := wv.Field(i); f.IsNil() && f.Type().Elem().Kind() == reflect.String {
-			out.Null = append(out.Null, aroWireNames[i])
+	for i := range aroWire.names {
+		if f := w.Elem().Field(i); f.IsNil() && f.Type().Elem().Kind() == reflect.String {
+			out.Null = append(out.Null, aroWire.names[i])
 		}
 	}
 	for k, v := range raw {

@@ -23,10 +23,16 @@ import (
 // schema attribute's type to the Go type of its getter (strField takes a
 // func returning *string and makes a StringAttribute, and so on). The rest is
 // checked once when the provider starts: a schema replaced with withSchema
-// must keep its type, and names are unique. To add an ARO attribute, add one
-// line to aroMapping (and the field to covalence.ARO, with its key in the
-// page decoder, covalence/arodecode.go: TestAROPageDecoderKnowsEveryField
-// fails until it is there).
+// must keep its type, and names are unique.
+//
+// To add an ARO attribute: its field in covalence.ARO, one line in
+// aroMapping below, one line in the page decoder's table (aroFields in
+// covalence/arodecode.go), the field in mockportal.ARO (and in
+// mockportal/generate.go if it should vary), one line in plainARO
+// (cmd/benchfetch), then make docs. Each piece left out is named by a test:
+// TestAROMappingReachesEveryField (this mapping),
+// TestAROPageDecoderKnowsEveryField (the decoder), TestAROFieldsAreTheContract
+// (the mock), TestPlainAROHasEveryField (the bare fetch).
 type field[T any] struct {
 	name   string
 	schema schema.Attribute

@@ -1,0 +1,32 @@
+package covalence
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
+)
+
+// TestAROFieldsAreTheContract: the client's ARO types have the JSON fields
+// of the mock portal's, which is the contract. A field added to one and not
+// the other is named here.
+func TestAROFieldsAreTheContract(t *testing.T) {
+	for _, tc := range []struct{ client, mock reflect.Type }{
+		{reflect.TypeFor[ARO](), reflect.TypeFor[mockportal.ARO]()},
+		{reflect.TypeFor[AROOrganization](), reflect.TypeFor[mockportal.OrgRef]()},
+		{reflect.TypeFor[Step](), reflect.TypeFor[mockportal.Step]()},
+	} {
+		client, mock := jsonNames(tc.client), jsonNames(tc.mock)
+		for _, n := range mock {
+			if !slices.Contains(client, n) {
+				t.Errorf("the mock's %v has the JSON field %q, which %v (types.go) lacks: add it there, to the decoder's table in arodecode.go and to the mapping in provider/aro_mapping.go", tc.mock, n, tc.client)
+			}
+		}
+		for _, n := range client {
+			if !slices.Contains(mock, n) {
+				t.Errorf("%v has the JSON field %q, which the mock's %v (mockportal/types.go) lacks: add it there, and to the mock's generator if it should vary", tc.client, n, tc.mock)
+			}
+		}
+	}
+}
