@@ -1,7 +1,7 @@
 // Package fastread is the provider's fast read path: a large data source read
 // (covalence_aros) encoded straight to the state's msgpack as its items
-// arrive, instead of through a tftypes.Value per attribute, which at 20,000
-// AROs costs about ten times the CPU and seven times the memory (make bench).
+// arrive, instead of through a tftypes.Value per attribute, which costs many
+// times the CPU and memory for a large read (`make bench` measures both).
 //
 // The API, in the order a read uses it:
 //
@@ -13,10 +13,11 @@
 //     and fuzz tests of this package prove them byte-identical.
 //   - Items: the list attribute's elements, encoded one by one as they arrive.
 //   - EncodeState: the whole state object, the other attributes through tftypes.
-//   - TightenGC: the garbage collector's setting while a read runs
-//     (COVALENCE_READ_GOGC).
 //
-// The package knows nothing of the portal or of the provider's schemas.
+// The msgpack is the encoding of terraform-plugin-go's tftypes (which uses
+// github.com/vmihailenco/msgpack/v5), byte for byte. The package knows
+// nothing of the portal, of the provider's schemas or of how a read is
+// served (the server that serves it sets the garbage collector).
 package fastread
 
 import (
