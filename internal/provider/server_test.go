@@ -291,3 +291,18 @@ func TestToAttributePath(t *testing.T) {
 		t.Fatalf("a diagnostic with a path that cannot be converted: %+v, want it followed by an error naming it", out)
 	}
 }
+
+// BenchmarkReadAROsSmall reads 200 AROs through the protocol, again and
+// again through one server: the fixed cost of each fast read, which a
+// for_each of many small covalence_aros pays once per read.
+func BenchmarkReadAROsSmall(b *testing.B) {
+	d := mockportal.Generate(1, 20, 200, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv := httptest.NewServer(mockportal.New(d, mockportal.Options{APIKey: testAPIKey, PageCap: 100, PageBase: 1}))
+	defer srv.Close()
+	s := protocolServer(b, srv.URL, fastPath)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		readArosProtocol(b, s, nil)
+	}
+}
