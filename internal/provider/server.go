@@ -204,7 +204,7 @@ func toAttributePath(p path.Path) (*tftypes.AttributePath, error) {
 			if st.Value == nil {
 				return nil, fmt.Errorf("step %d is a set element without a value", len(ap.Steps()))
 			}
-			v, err := st.Value.ToTerraformValue(context.Background())
+			v, err := st.ToTerraformValue(context.Background())
 			if err != nil {
 				return nil, fmt.Errorf("set element %s: %w", st.Value, err)
 			}

@@ -242,7 +242,10 @@ func TestServerReadsTheEnvironmentOnce(t *testing.T) {
 		}
 	}
 	t.Setenv(EnvDisableFastPath, "")
-	s := NewServer("test")().(*server)
+	s, ok := NewServer("test")().(*server)
+	if !ok {
+		t.Fatal("NewServer does not build a *server")
+	}
 	t.Setenv(EnvDisableFastPath, "1")
 	srv := httptest.NewServer(mockportal.New(mockportal.FixtureData(), mockportal.Options{APIKey: testAPIKey}))
 	defer srv.Close()
