@@ -154,7 +154,6 @@ type aroQuery struct {
 	Since, Until                                      *time.Time
 	// MinSeverity is applied by the provider: see keeps.
 	MinSeverity string
-	minRank     int
 	// configured is every filter value as written, by key (attributes and
 	// query merged): the input of the stable id.
 	configured map[string]string
@@ -173,10 +172,10 @@ func (q aroQuery) source(key string) path.Path {
 // keeps reports whether an ARO of this severity passes min_severity. A
 // missing or unknown severity passes (a compliance gate fails closed).
 func (q aroQuery) keeps(severity *string) bool {
-	if q.minRank == 0 || severity == nil {
+	if q.MinSeverity == "" || severity == nil {
 		return true
 	}
-	return severityAtLeast(*severity, q.minRank)
+	return severityAtLeast(*severity, q.MinSeverity)
 }
 
 // idInputs are the configured filter values by key, for stableID.
@@ -189,24 +188,6 @@ func (q aroQuery) idInputs() map[string]string {
 		out["min_severity"] = q.MinSeverity
 	}
 	return out
-}
-
-// severityAtLeast reports whether severity is at least the severity of rank
-// minRank (severityRank's scale). A severity that is not one of the six
-// passes any minimum: a compliance gate fails closed.
-func severityAtLeast(severity string, minRank int) bool {
-	r := severityRank(severity)
-	return r == 0 || r >= minRank
-}
-
-// severityRank is 1 (Informational) to 6 (Critical), 0 for anything else.
-func severityRank(s string) int {
-	for i, v := range aroSeverities {
-		if v == s {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 // typedQuery turns the filter, and the id attribute (null where the data
@@ -253,7 +234,6 @@ func (f aroFilterModel) check(scope aroFilterScope, id types.String, now time.Ti
 	}
 	c.unknown = c.unknown || f.MinSeverity.IsUnknown() || f.Query.IsUnknown()
 	q.MinSeverity = f.MinSeverity.ValueString()
-	q.minRank = severityRank(q.MinSeverity)
 
 	if !f.Query.IsNull() && !f.Query.IsUnknown() {
 		pairs, err := parsePortalQuery(f.Query.ValueString(), scope.queryKeys())

@@ -94,7 +94,7 @@ func (pd *providerData) queryAROs(ctx context.Context, in aroInputs, col aroColl
 
 	// Without a client-side filter the portal's total is the match count, so
 	// a limit can stop paging early.
-	earlyStop := in.limit > 0 && in.query.minRank == 0
+	earlyStop := in.limit > 0 && in.query.MinSeverity == ""
 	if earlyStop {
 		q.PageSize = int(min(in.limit, covalence.PageLimit))
 		q.Want = int(in.limit)

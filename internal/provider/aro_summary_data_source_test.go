@@ -647,7 +647,8 @@ func TestAccAroSummary_jobFleetGate(t *testing.T) {
 	// Clean: the unresolved AROs left are all below High (and have a known severity).
 	clean := mockportal.Generate(31, 5, 300, testNow)
 	resolveAll(clean, func(a mockportal.ARO) bool {
-		return severityRank(a.Severity) > 0 && severityRank(a.Severity) < severityRank("High")
+		_, ranked := severityRank(a.Severity)
+		return ranked && !severityAtLeast(a.Severity, "High")
 	})
 	if w := expectSummary(clean, summaryFilter{resolution: "Unresolved"}); w.all.total == 0 {
 		t.Fatal("the clean estate has no unresolved AROs at all: the gate's filter is not exercised")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -106,44 +108,64 @@ func (in aroInputs) id() string {
 	return stableID(inputs)
 }
 
+// arosSchemaInfo is covalence_aros's schema and its compiled type, built once
+// from the framework schema (the single source of truth).
+var arosSchemaInfo = sync.OnceValues(func() (schema.Schema, *fastread.Type) {
+	sch := arosSchema()
+	return sch, fastread.Compile(sch.Type().TerraformType(context.Background()))
+})
+
 // Read is the framework path of covalence_aros (COVALENCE_DISABLE_FAST_PATH=1,
 // and the reference of the fast path's differential tests; server.go serves
-// the read otherwise). It writes the state as tftypes values through the ARO
-// mapping the fast path also uses, not through arosModel, so that both paths
-// give the same state from one mapping.
+// the read otherwise): readAROs, then the state as tftypes values.
 func (d *arosDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.Append(notConfigured())
-		return
-	}
-	var m arosModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	in, diags := m.inputs(nowFunc())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	root := fastread.Compile(resp.State.Schema.Type().TerraformType(ctx))
+	_, root := arosSchemaInfo()
 	col := &tfCollector{elem: root.Attr("aros").Elem()}
-	res, diags := d.data.queryAROs(ctx, in, col)
+	vals, order, diags := d.data.readAROs(ctx, req.Config, root, col)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	vals, err := arosStateValues(req.Config.Raw, root, in, res)
-	if err != nil {
-		resp.Diagnostics.AddError("Internal error", err.Error())
-		return
-	}
-	items := make([]tftypes.Value, len(res.order))
-	for i, idx := range res.order {
+	items := make([]tftypes.Value, len(order))
+	for i, idx := range order {
 		items[i] = col.vals[idx]
 	}
 	vals["aros"] = tftypes.NewValue(root.Attr("aros").TerraformType(), items)
 	resp.State.Raw = tftypes.NewValue(root.TerraformType(), vals)
+}
+
+// readAROs is the one read of covalence_aros from the configuration to the
+// client, whichever encoder serves it (Read above, fastReadAROs in
+// server.go): the configuration into arosModel, its typed inputs, the query
+// handing each kept ARO to col, and every top-level attribute but aros. The
+// caller writes aros from col's items in order. Both encoders write the AROs
+// through the one mapping (aro_mapping.go), so both give the same state.
+func (pd *providerData) readAROs(ctx context.Context, config tfsdk.Config, root *fastread.Type, col aroCollector) (vals map[string]tftypes.Value, order []int, diags diag.Diagnostics) {
+	if pd == nil {
+		diags.Append(notConfigured())
+		return nil, nil, diags
+	}
+	var m arosModel
+	diags.Append(config.Get(ctx, &m)...)
+	if diags.HasError() {
+		return nil, nil, diags
+	}
+	in, d := m.inputs(nowFunc())
+	diags.Append(d...)
+	if diags.HasError() {
+		return nil, nil, diags
+	}
+	res, d := pd.queryAROs(ctx, in, col)
+	diags.Append(d...)
+	if diags.HasError() {
+		return nil, nil, diags
+	}
+	vals, err := arosStateValues(config.Raw, root, in, res)
+	if err != nil {
+		diags.AddError("Internal error", "building the covalence_aros state: "+err.Error())
+		return nil, nil, diags
+	}
+	return vals, res.order, diags
 }
 
 // arosStateValues is every top-level attribute of the state but aros: the

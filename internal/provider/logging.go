@@ -45,6 +45,17 @@ func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]an
 type loggingTransport struct {
 	next   http.RoundTripper
 	secret string
+	// debug and trace are httpLogLevel, read once when the transport is
+	// built (the environment of a plugin process does not change).
+	debug, trace bool
+}
+
+// newLoggingTransport is a loggingTransport for the log levels the
+// environment sets now.
+func newLoggingTransport(next http.RoundTripper, secret string) *loggingTransport {
+	t := &loggingTransport{next: next, secret: secret}
+	t.debug, t.trace = httpLogLevel()
+	return t
 }
 
 // httpLogLevel is how much of the HTTP exchanges can be shown: the most
@@ -69,8 +80,7 @@ func httpLogLevel() (debug, trace bool) {
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	debug, trace := httpLogLevel()
-	if !debug {
+	if !t.debug {
 		return t.next.RoundTrip(req)
 	}
 	ctx := httpLogContext(req.Context(), t.secret)
@@ -93,7 +103,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		"duration_ms": time.Since(start).Milliseconds(), "headers": headerFields(resp.Header),
 	}
 	tflog.SubsystemDebug(ctx, logSubsystem, "FES Portal response", fields)
-	if !trace {
+	if !t.trace {
 		return resp, nil
 	}
 	resp.Body = &bodyLogger{ReadCloser: resp.Body, log: func(b []byte, total int64) {

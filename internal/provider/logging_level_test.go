@@ -33,7 +33,7 @@ func TestLoggingTransportIdleWhenOff(t *testing.T) {
 			t.Setenv(c.env, c.level)
 		}
 		body := io.NopCloser(strings.NewReader("{}"))
-		tr := &loggingTransport{next: fixedTransport{&http.Response{StatusCode: 200, Body: body, Header: http.Header{}}}, secret: "k"}
+		tr := newLoggingTransport(fixedTransport{&http.Response{StatusCode: 200, Body: body, Header: http.Header{}}}, "k")
 		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1/x", nil)
 		resp, err := tr.RoundTrip(req)
 		if err != nil {
@@ -45,5 +45,24 @@ func TestLoggingTransportIdleWhenOff(t *testing.T) {
 		if c.env != "" {
 			t.Setenv(c.env, "")
 		}
+	}
+}
+
+// TestLoggingTransportReadsLevelOnce: the levels are read when the transport
+// is built; setting one afterwards does not reach it.
+func TestLoggingTransportReadsLevelOnce(t *testing.T) {
+	for _, v := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_COVALENCE", "TF_LOG_PROVIDER_COVALENCE_HTTP", "TF_ACC_LOG_PATH", "TF_LOG_PATH_MASK"} {
+		t.Setenv(v, "")
+	}
+	body := io.NopCloser(strings.NewReader("{}"))
+	tr := newLoggingTransport(fixedTransport{&http.Response{StatusCode: 200, Body: body, Header: http.Header{}}}, "k")
+	t.Setenv("TF_LOG", "TRACE")
+	req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1/x", nil)
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, wrapped := resp.Body.(*bodyLogger); wrapped {
+		t.Error("TF_LOG=TRACE set after the transport was built reached it")
 	}
 }

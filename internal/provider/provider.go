@@ -270,7 +270,7 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 
 	apiKey := cfg.APIKey
 	cfg.WrapTransport = func(next http.RoundTripper) http.RoundTripper {
-		return &loggingTransport{next: next, secret: apiKey}
+		return newLoggingTransport(next, apiKey)
 	}
 	logger := tflogLogger{secret: apiKey}
 	cfg.Logger = logger

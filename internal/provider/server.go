@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
+	"strconv"
+	"sync/atomic"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -24,28 +24,59 @@ const arosTypeName = "covalence_aros"
 // framework path: an escape hatch for diagnosis, and the baseline of `make bench`.
 const EnvDisableFastPath = "COVALENCE_DISABLE_FAST_PATH"
 
+// EnvReadGOGC sets the GC percent while fast reads run (serverOptions.readGCPercent);
+// 0 leaves the garbage collector alone.
+const EnvReadGOGC = "COVALENCE_READ_GOGC"
+
+// serverOptions are what the environment decides of a protocol server. They
+// are read once, when the server is built (NewServer); tests build servers
+// with the options they need (newServer).
+type serverOptions struct {
+	// fastPath serves covalence_aros's read through fastread (unset by
+	// COVALENCE_DISABLE_FAST_PATH=1).
+	fastPath bool
+	// readGCPercent is the GC percent while fast reads run (see readGC);
+	// 0 or less leaves the collector alone. COVALENCE_READ_GOGC sets it.
+	readGCPercent int
+}
+
+func serverOptionsFromEnv() serverOptions {
+	opts := serverOptions{fastPath: os.Getenv(EnvDisableFastPath) != "1", readGCPercent: defaultReadGCPercent}
+	if n, err := strconv.Atoi(os.Getenv(EnvReadGOGC)); err == nil {
+		opts.readGCPercent = n
+	}
+	return opts
+}
+
 // NewServer returns the provider's protocol 6 server: the framework server,
 // with one exception. Like terraform-provider-tfe, which drops to the
 // low-level server "only for functionality that is not available otherwise",
 // it takes over the read of covalence_aros, and nothing else: the framework
-// can only return state as a tftypes.Value per attribute, which for 20,000
-// AROs costs about ten times the plugin CPU and seven times the memory of
-// encoding each page's AROs to msgpack as they arrive (fastread; `make bench`
-// measures both paths). Schema, validation, configuration and every other
-// data source stay with the framework. Two small things are added around
-// it: every data source read is bracketed as one read of the request
-// scheduler (its costs logged, the rate-limit warning), and function calls
-// get OpenTofu's unencoded null arguments encoded (function_server.go).
+// can only return state as a tftypes.Value per attribute, which for a large
+// read costs many times the plugin CPU and memory of encoding each page's
+// AROs to msgpack as they arrive (fastread; `make bench` measures both
+// paths). Schema, validation, configuration and every other data source stay
+// with the framework, and both paths share the read from the configuration
+// to the client (readAROs). Two small things are added around it: every
+// data source read is bracketed as one read of the request scheduler (its
+// costs logged, the rate-limit warning), and function calls get OpenTofu's
+// unencoded null arguments encoded (CallFunction).
 func NewServer(version string) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer {
-		p := &covalenceProvider{version: version}
-		return &server{ProviderServer: providerserver.NewProtocol6(p)(), p: p}
-	}
+	return func() tfprotov6.ProviderServer { return newServer(version, serverOptionsFromEnv()) }
+}
+
+func newServer(version string, opts serverOptions) *server {
+	p := &covalenceProvider{version: version}
+	return &server{ProviderServer: providerserver.NewProtocol6(p)(), p: p, opts: opts}
 }
 
 type server struct {
 	tfprotov6.ProviderServer
-	p *covalenceProvider
+	p    *covalenceProvider
+	opts serverOptions
+	// arosReads counts the reads of covalence_aros by the path that served
+	// them, so that a test can tell the fast path is in use.
+	arosReads struct{ fast, framework atomic.Int64 }
 }
 
 // ReadDataSource serves every data source read as one read of the request
@@ -64,12 +95,17 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 }
 
 func (s *server) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	if req.TypeName != arosTypeName || os.Getenv(EnvDisableFastPath) == "1" {
+	if req.TypeName != arosTypeName {
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
-	release := fastread.TightenGC()
+	if !s.opts.fastPath {
+		s.arosReads.framework.Add(1)
+		return s.ProviderServer.ReadDataSource(ctx, req)
+	}
+	s.arosReads.fast.Add(1)
+	release := readGC.tighten(s.opts.readGCPercent)
 	state, diags := s.fastReadAROs(ctx, req.Config)
-	release()
+	release(len(state))
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: toProtoDiags(diags)}
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
@@ -77,15 +113,9 @@ func (s *server) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	return resp, nil
 }
 
-// arosSchemaInfo is covalence_aros's schema and its compiled type, built once
-// from the framework schema (the single source of truth).
-var arosSchemaInfo = sync.OnceValues(func() (schema.Schema, *fastread.Type) {
-	sch := arosSchema()
-	return sch, fastread.Compile(sch.Type().TerraformType(context.Background()))
-})
-
-// fastReadAROs is the covalence_aros read of the framework path
-// (arosDataSource.Read) with the state encoded by fastread.
+// fastReadAROs is covalence_aros's read (readAROs, as the framework path
+// runs it) with each ARO encoded to msgpack as it arrives and the state
+// assembled by fastread.
 func (s *server) fastReadAROs(ctx context.Context, config *tfprotov6.DynamicValue) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	sch, root := arosSchemaInfo()
@@ -98,39 +128,43 @@ func (s *server) fastReadAROs(ctx context.Context, config *tfprotov6.DynamicValu
 		diags.AddError("Invalid configuration", fmt.Sprintf("decoding the configuration of covalence_aros: %v", err))
 		return nil, diags
 	}
-	var m arosModel
-	diags.Append(tfsdk.Config{Schema: sch, Raw: cfgVal}.Get(ctx, &m)...)
-	if diags.HasError() {
-		return nil, diags
-	}
-	pd := s.p.configured.Load()
-	if pd == nil {
-		diags.Append(notConfigured())
-		return nil, diags
-	}
-	in, d := m.inputs(nowFunc())
-	diags.Append(d...)
-	if diags.HasError() {
-		return nil, diags
-	}
 	items := newAROItems(root.Attr("aros").Elem())
-	res, d := pd.queryAROs(ctx, in, items)
-	diags.Append(d...)
+	vals, order, diags := s.p.configured.Load().readAROs(ctx, tfsdk.Config{Schema: sch, Raw: cfgVal}, root, items)
 	if diags.HasError() {
 		return nil, diags
 	}
-	vals, err := arosStateValues(cfgVal, root, in, res)
-	if err == nil {
-		var state []byte
-		if state, err = fastread.EncodeState(root, "aros", items, res.order, vals); err == nil {
-			return state, diags
-		}
+	state, err := fastread.EncodeState(root, "aros", items, order, vals)
+	if err != nil {
+		diags.AddError("Internal error", "encoding the covalence_aros state: "+err.Error())
+		return nil, diags
 	}
-	diags.AddError("Internal error", "encoding the covalence_aros state: "+err.Error())
-	return nil, diags
+	return state, diags
 }
 
-// toProtoDiags converts framework diagnostics for a protocol response.
+// msgpackNil is the msgpack encoding of a null value of any type.
+var msgpackNil = []byte{0xc0}
+
+// CallFunction passes a null argument on to the framework as an encoded
+// null. OpenTofu (1.7 to at least 1.12) sends the null argument of a
+// parameter that allows null as no value at all, which the framework cannot
+// decode ("DynamicValue had no JSON or msgpack data set"); Terraform sends it
+// encoded. Without this, severity_rank(null) and severity_at_least(null, …)
+// would fail on OpenTofu, and so would an ARO whose severity is null.
+func (s *server) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	if req != nil {
+		for i, a := range req.Arguments {
+			if a == nil || (len(a.MsgPack) == 0 && len(a.JSON) == 0) {
+				req.Arguments[i] = &tfprotov6.DynamicValue{MsgPack: msgpackNil}
+			}
+		}
+	}
+	return s.ProviderServer.CallFunction(ctx, req)
+}
+
+// toProtoDiags converts framework diagnostics for a protocol response. A
+// diagnostic whose path cannot be converted is sent without it, followed by
+// an error that names the path: a bug of the provider, reported rather than
+// hidden.
 func toProtoDiags(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
 	for _, d := range diags {
@@ -138,15 +172,25 @@ func toProtoDiags(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 		if d.Severity() == diag.SeverityWarning {
 			pd.Severity = tfprotov6.DiagnosticSeverityWarning
 		}
-		if dp, ok := d.(diag.DiagnosticWithPath); ok {
-			pd.Attribute = toAttributePath(dp.Path())
+		if dwp, ok := d.(diag.DiagnosticWithPath); ok {
+			ap, err := toAttributePath(dwp.Path())
+			if err != nil {
+				out = append(out, pd, &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError,
+					Summary: "Internal error",
+					Detail: fmt.Sprintf("The diagnostic %q is about %s, a path the provider could not convert (%v). "+
+						"This is a bug in the provider; please report it.", d.Summary(), dwp.Path(), err)})
+				continue
+			}
+			pd.Attribute = ap
 		}
 		out = append(out, pd)
 	}
 	return out
 }
 
-func toAttributePath(p path.Path) *tftypes.AttributePath {
+// toAttributePath converts a framework path, every kind of step the
+// framework has; a step it cannot convert is an error, never dropped.
+func toAttributePath(p path.Path) (*tftypes.AttributePath, error) {
 	ap := tftypes.NewAttributePath()
 	for _, step := range p.Steps() {
 		switch st := step.(type) {
@@ -156,7 +200,18 @@ func toAttributePath(p path.Path) *tftypes.AttributePath {
 			ap = ap.WithElementKeyInt(int(st))
 		case path.PathStepElementKeyString:
 			ap = ap.WithElementKeyString(string(st))
+		case path.PathStepElementKeyValue:
+			if st.Value == nil {
+				return nil, fmt.Errorf("step %d is a set element without a value", len(ap.Steps()))
+			}
+			v, err := st.ToTerraformValue(context.Background())
+			if err != nil {
+				return nil, fmt.Errorf("set element %s: %w", st.Value, err)
+			}
+			ap = ap.WithElementKeyValue(v)
+		default:
+			return nil, fmt.Errorf("step %d is a %T, which the provider does not know", len(ap.Steps()), step)
 		}
 	}
-	return ap
+	return ap, nil
 }

@@ -2,22 +2,46 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
-// protocolServer is the provider served as main.go serves it, configured
-// for url through the protocol, as terraform would.
-func protocolServer(tb testing.TB, url string) tfprotov6.ProviderServer {
+// fastPath and frameworkPath are the options of a server with and without
+// the fast path.
+var (
+	fastPath      = serverOptions{fastPath: true, readGCPercent: defaultReadGCPercent}
+	frameworkPath = serverOptions{fastPath: false, readGCPercent: defaultReadGCPercent}
+)
+
+// protocolServer is the provider served as main.go serves it, with opts,
+// configured for url through the protocol, as terraform would.
+func protocolServer(tb testing.TB, url string, opts serverOptions) *server {
+	tb.Helper()
+	return configureProtocol(tb, newServer("test", opts), url)
+}
+
+// configureProtocol configures s for url through the protocol, as terraform
+// would.
+func configureProtocol(tb testing.TB, s *server, url string) *server {
 	tb.Helper()
 	ctx := context.Background()
-	s := NewServer("test")()
 	sch, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(sch.Diagnostics) > 0 {
 		tb.Fatalf("schema: %v %v", err, sch.Diagnostics)
@@ -86,10 +110,8 @@ func TestProtocolPathsAgree(t *testing.T) {
 		{"id": tftypes.NewValue(tftypes.String, d.AROs[3].ID)},
 	}
 	for i, set := range configs {
-		fast := readArosProtocol(t, protocolServer(t, srv.URL), set)
-		t.Setenv(EnvDisableFastPath, "1")
-		framework := readArosProtocol(t, protocolServer(t, srv.URL), set)
-		t.Setenv(EnvDisableFastPath, "")
+		fast := readArosProtocol(t, protocolServer(t, srv.URL, fastPath), set)
+		framework := readArosProtocol(t, protocolServer(t, srv.URL, frameworkPath), set)
 		fv, err := fast.State.Unmarshal(root.TerraformType())
 		if err != nil {
 			t.Fatalf("config %d: fast state: %v", i, err)
@@ -121,17 +143,169 @@ func BenchmarkReadAROs(b *testing.B) {
 	d := mockportal.Generate(1, 20, 20000, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	srv := httptest.NewServer(mockportal.New(d, mockportal.Options{APIKey: testAPIKey, PageCap: 100, PageBase: 1}))
 	defer srv.Close()
-	for _, path := range []string{"fast", "framework"} {
-		b.Run(path, func(b *testing.B) {
-			if path == "framework" {
-				b.Setenv(EnvDisableFastPath, "1")
-			}
+	for _, path := range []struct {
+		name string
+		opts serverOptions
+	}{{"fast", fastPath}, {"framework", frameworkPath}} {
+		b.Run(path.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				s := protocolServer(b, srv.URL)
+				s := protocolServer(b, srv.URL, path.opts)
 				resp := readArosProtocol(b, s, nil)
 				b.ReportMetric(float64(len(resp.State.MsgPack))/1e6, "MB-state")
 			}
 		})
+	}
+}
+
+// TestProtocolPathsServeWhatTheyAreTold: covalence_aros is served by the
+// fast path unless the options say otherwise, and the framework path is
+// taken only then: a server that fell back to the framework path for every
+// read would fail here.
+func TestProtocolPathsServeWhatTheyAreTold(t *testing.T) {
+	srv := httptest.NewServer(mockportal.New(mockportal.FixtureData(), mockportal.Options{APIKey: testAPIKey}))
+	defer srv.Close()
+	for _, c := range []struct {
+		opts            serverOptions
+		fast, framework int64
+	}{{fastPath, 2, 0}, {frameworkPath, 0, 2}} {
+		s := protocolServer(t, srv.URL, c.opts)
+		readArosProtocol(t, s, nil)
+		readArosProtocol(t, s, map[string]tftypes.Value{"limit": tftypes.NewValue(tftypes.Number, 1)})
+		if f, w := s.arosReads.fast.Load(), s.arosReads.framework.Load(); f != c.fast || w != c.framework {
+			t.Errorf("fast path %v: %d fast and %d framework reads, want %d and %d", c.opts.fastPath, f, w, c.fast, c.framework)
+		}
+	}
+}
+
+// TestAccAros_servedByFastPath: through terraform, every covalence_aros read
+// is served by the fast path.
+func TestAccAros_servedByFastPath(t *testing.T) {
+	_, url := fixtureMock(t)
+	var mu sync.Mutex
+	var servers []*server
+	capture := map[string]func() (tfprotov6.ProviderServer, error){
+		"covalence": func() (tfprotov6.ProviderServer, error) {
+			s := newServer("test", fastPath)
+			mu.Lock()
+			defer mu.Unlock()
+			servers = append(servers, s)
+			return s, nil
+		},
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: capture, Steps: []resource.TestStep{{
+		Config: providerBlock(url, "") + `
+data "covalence_aros" "all" {}
+data "covalence_aros" "cut" {
+  limit = 1
+}`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_aros.all", tfjsonpath.New("total"), knownvalue.Int64Exact(2)),
+		},
+	}}})
+	var fast, framework int64
+	for _, s := range servers {
+		fast += s.arosReads.fast.Load()
+		framework += s.arosReads.framework.Load()
+	}
+	if fast < 2 || framework != 0 {
+		t.Fatalf("covalence_aros: %d reads through the fast path and %d through the framework path, want at least 2 and 0", fast, framework)
+	}
+}
+
+// TestServerReadsTheEnvironmentOnce: the options come from the environment
+// when the server is built, and a change afterwards does not reach it.
+func TestServerReadsTheEnvironmentOnce(t *testing.T) {
+	for _, c := range []struct {
+		disable, gogc string
+		want          serverOptions
+	}{
+		{"", "", serverOptions{fastPath: true, readGCPercent: defaultReadGCPercent}},
+		{"1", "", serverOptions{fastPath: false, readGCPercent: defaultReadGCPercent}},
+		{"0", "50", serverOptions{fastPath: true, readGCPercent: 50}},
+		{"", "0", serverOptions{fastPath: true, readGCPercent: 0}},
+		{"", "lots", serverOptions{fastPath: true, readGCPercent: defaultReadGCPercent}},
+	} {
+		t.Setenv(EnvDisableFastPath, c.disable)
+		t.Setenv(EnvReadGOGC, c.gogc)
+		s, ok := NewServer("test")().(*server)
+		if !ok {
+			t.Fatal("NewServer does not build a *server")
+		}
+		if s.opts != c.want {
+			t.Errorf("%s=%q %s=%q: options %+v, want %+v", EnvDisableFastPath, c.disable, EnvReadGOGC, c.gogc, s.opts, c.want)
+		}
+		t.Setenv(EnvDisableFastPath, "1")
+		t.Setenv(EnvReadGOGC, "7")
+		if s.opts != c.want {
+			t.Errorf("the options of a built server changed with the environment: %+v", s.opts)
+		}
+	}
+	t.Setenv(EnvDisableFastPath, "")
+	s, ok := NewServer("test")().(*server)
+	if !ok {
+		t.Fatal("NewServer does not build a *server")
+	}
+	t.Setenv(EnvDisableFastPath, "1")
+	srv := httptest.NewServer(mockportal.New(mockportal.FixtureData(), mockportal.Options{APIKey: testAPIKey}))
+	defer srv.Close()
+	readArosProtocol(t, configureProtocol(t, s, srv.URL), nil)
+	if s.arosReads.fast.Load() != 1 {
+		t.Errorf("after %s=1 was set, a server built without it did not use the fast path", EnvDisableFastPath)
+	}
+}
+
+// brokenValue is an attr.Value that cannot become a tftypes.Value.
+type brokenValue struct{ basetypes.StringValue }
+
+func (brokenValue) ToTerraformValue(context.Context) (tftypes.Value, error) {
+	return tftypes.Value{}, errors.New("no terraform value")
+}
+
+// TestToAttributePath: every kind of framework path step is converted, and
+// one that cannot be is an error, never dropped.
+func TestToAttributePath(t *testing.T) {
+	p := path.Root("a").AtListIndex(3).AtMapKey("k").AtSetValue(types.StringValue("v")).AtName("b")
+	got, err := toAttributePath(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := tftypes.NewAttributePath().WithAttributeName("a").WithElementKeyInt(3).WithElementKeyString("k").
+		WithElementKeyValue(tftypes.NewValue(tftypes.String, "v")).WithAttributeName("b")
+	if !got.Equal(want) {
+		t.Fatalf("%s converted to %s, want %s", p, got, want)
+	}
+	if got, err := toAttributePath(path.Empty()); err != nil || len(got.Steps()) != 0 {
+		t.Fatalf("the empty path: %v, %v", got, err)
+	}
+	for name, bad := range map[string]path.Path{
+		"no value":       path.Root("s").AtSetValue(nil),
+		"broken element": path.Root("s").AtSetValue(brokenValue{types.StringValue("x")}),
+	} {
+		if got, err := toAttributePath(bad); err == nil {
+			t.Errorf("%s: %s converted to %s, want an error", name, bad, got)
+		}
+	}
+
+	diags := diag.Diagnostics{diag.NewAttributeWarningDiagnostic(path.Root("s").AtSetValue(nil), "Odd", "detail")}
+	out := toProtoDiags(diags)
+	if len(out) != 2 || out[0].Summary != "Odd" || out[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
+		out[1].Severity != tfprotov6.DiagnosticSeverityError || !strings.Contains(out[1].Detail, `"Odd"`) {
+		t.Fatalf("a diagnostic with a path that cannot be converted: %+v, want it followed by an error naming it", out)
+	}
+}
+
+// BenchmarkReadAROsSmall reads 200 AROs through the protocol, again and
+// again through one server: the fixed cost of each fast read, which a
+// for_each of many small covalence_aros pays once per read.
+func BenchmarkReadAROsSmall(b *testing.B) {
+	d := mockportal.Generate(1, 20, 200, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv := httptest.NewServer(mockportal.New(d, mockportal.Options{APIKey: testAPIKey, PageCap: 100, PageBase: 1}))
+	defer srv.Close()
+	s := protocolServer(b, srv.URL, fastPath)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		readArosProtocol(b, s, nil)
 	}
 }

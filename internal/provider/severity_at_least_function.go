@@ -12,9 +12,8 @@ import (
 var _ function.Function = severityAtLeastFunction{}
 
 // severityAtLeastFunction is provider::covalence::severity_at_least(severity,
-// minimum): whether severity ranks at or above minimum, failing closed like
-// min_severity (a severity that is not one of aroSeverities is at least any
-// minimum); a minimum that is not one of them is an error.
+// minimum): severityAtLeast, the rule of min_severity (a severity without a
+// rank is at least any minimum); a minimum without a rank is an error.
 type severityAtLeastFunction struct{}
 
 func newSeverityAtLeastFunction() function.Function { return severityAtLeastFunction{} }
@@ -53,8 +52,7 @@ func (severityAtLeastFunction) Run(ctx context.Context, req function.RunRequest,
 	if resp.Error != nil {
 		return
 	}
-	lowest := severityRank(minimum.ValueString()) // null: "", not one of the six
-	if lowest == 0 {
+	if _, ok := severityRank(minimum.ValueString()); !ok { // null: "", which has no rank
 		got := "null"
 		if !minimum.IsNull() {
 			got = fmt.Sprintf("%q", minimum.ValueString())
@@ -63,7 +61,7 @@ func (severityAtLeastFunction) Run(ctx context.Context, req function.RunRequest,
 			"minimum must be one of %s (exact, case-sensitive), got %s.", strings.Join(aroSeverities, ", "), got))
 		return
 	}
-	// Not one of the six (null included): at least any minimum (fail closed),
-	// the rule of min_severity.
-	resp.Error = resp.Result.Set(ctx, types.BoolValue(severityAtLeast(severity.ValueString(), lowest)))
+	// A severity without a rank (null included) is at least any minimum: the
+	// rule of min_severity.
+	resp.Error = resp.Result.Set(ctx, types.BoolValue(severityAtLeast(severity.ValueString(), minimum.ValueString())))
 }

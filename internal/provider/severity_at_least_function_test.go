@@ -92,7 +92,7 @@ func TestAccFunctionSeverityAtLeast_badMinimum(t *testing.T) {
 }
 
 // OpenTofu sends a null argument as an empty value: the server passes it on
-// as a null (function_server.go), through both functions.
+// as a null (server.CallFunction), through both functions.
 func TestCallFunctionEmptyArgumentIsNull(t *testing.T) {
 	srv := NewServer("test")()
 	str := func(s string) *tfprotov6.DynamicValue {

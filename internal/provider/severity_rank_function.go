@@ -9,9 +9,9 @@ import (
 
 var _ function.Function = severityRankFunction{}
 
-// severityRankFunction is provider::covalence::severity_rank(severity): the
-// position of a severity in aroSeverities, 0 (Informational) to 5
-// (Critical); null for anything else.
+// severityRankFunction is provider::covalence::severity_rank(severity):
+// severityRank's scale, 0 (Informational) to 5 (Critical); null for a
+// severity without a rank.
 type severityRankFunction struct{}
 
 func newSeverityRankFunction() function.Function { return severityRankFunction{} }
@@ -47,8 +47,8 @@ func (severityRankFunction) Run(ctx context.Context, req function.RunRequest, re
 		return
 	}
 	rank := types.Int64Null()
-	if r := severityRank(severity.ValueString()); r > 0 { // null: "", not one of the six
-		rank = types.Int64Value(int64(r - 1)) // 0 (Informational) to 5 (Critical)
+	if r, ok := severityRank(severity.ValueString()); ok { // null: "", which has no rank
+		rank = types.Int64Value(int64(r))
 	}
 	resp.Error = resp.Result.Set(ctx, rank)
 }

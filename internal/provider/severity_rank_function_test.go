@@ -18,9 +18,9 @@ import (
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
-// contractSeverities are the six severities in rising order, as issue 12
-// states them (written out here, not taken from aroSeverities, so that a
-// change to the provider's list fails these tests).
+// contractSeverities are the six severities in rising order, as the
+// functions' public contract states them (written out here, not taken from
+// aroSeverities, so that a change to the provider's list fails these tests).
 var contractSeverities = []string{"Informational", "Warning", "Low", "Medium", "High", "Critical"}
 
 // notSeverities are strings that are not one of the six.

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -305,25 +304,6 @@ func TestWriterErrors(t *testing.T) {
 		if err := items.Add(new(int)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: msgpack encoder: %v, want %q", name, err, c.want)
 		}
-	}
-}
-
-func TestTightenGCNests(t *testing.T) {
-	old := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(old)
-	a := TightenGC()
-	b := TightenGC()
-	if got := debug.SetGCPercent(ReadGCPercent); got != ReadGCPercent {
-		t.Fatalf("during reads GC percent is %d, want %d", got, ReadGCPercent)
-	}
-	a()
-	a() // releasing twice counts once
-	if got := debug.SetGCPercent(ReadGCPercent); got != ReadGCPercent {
-		t.Fatalf("with one read left GC percent is %d, want %d", got, ReadGCPercent)
-	}
-	b()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Fatalf("after the reads GC percent is %d, want 100 restored", got)
 	}
 }
 

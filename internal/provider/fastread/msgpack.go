@@ -2,8 +2,8 @@ package fastread
 
 import "encoding/binary"
 
-// The msgpack encodings tftypes' encoder (vmihailenco/msgpack v4) chooses:
-// always the shortest form.
+// The msgpack encodings tftypes' encoder (github.com/vmihailenco/msgpack/v5,
+// through terraform-plugin-go's tftypes) chooses: always the shortest form.
 const (
 	mpNil     = 0xc0
 	mpFalse   = 0xc2

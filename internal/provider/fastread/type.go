@@ -1,22 +1,3 @@
-// Package fastread is the provider's fast read path: a large data source read
-// (covalence_aros) encoded straight to the state's msgpack as its items
-// arrive, instead of through a tftypes.Value per attribute, which at 20,000
-// AROs costs about ten times the CPU and seven times the memory (make bench).
-//
-// The API, in the order a read uses it:
-//
-//   - Compile: a schema's tftypes.Type compiled once (attribute names sorted,
-//     the order msgpack objects are written in).
-//   - Writer: what a mapping of API fields to attributes writes one value into.
-//     Two encoders implement it: Value (a tftypes.Value, the framework's form
-//     and the reference) and Items (msgpack, the fast path). The differential
-//     and fuzz tests of this package prove them byte-identical.
-//   - Items: the list attribute's elements, encoded one by one as they arrive.
-//   - EncodeState: the whole state object, the other attributes through tftypes.
-//   - TightenGC: the garbage collector's setting while a read runs
-//     (COVALENCE_READ_GOGC).
-//
-// The package knows nothing of the portal or of the provider's schemas.
 package fastread
 
 import (
