@@ -151,17 +151,19 @@ func (d *aroSummaryDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 
 	c := newSummaryCounter(orgs, cq.OrganizationID)
-	if _, err := d.data.client.StreamAROSummaries(ctx, pid, cq, func(items []covalence.AROSummaryItem) (bool, error) {
+	st, err := d.data.client.StreamAROSummaries(ctx, pid, cq, func(items []covalence.AROSummaryItem) (bool, error) {
 		for i := range items {
 			if q.keeps(items[i].Severity) {
 				c.add(&items[i])
 			}
 		}
 		return false, nil
-	}); err != nil {
+	})
+	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiag("reading AROs", err))
 		return
 	}
+	resp.Diagnostics.Append(unappliedFilterWarning(st)...)
 
 	m := c.model()
 	m.aroFilterModel = filter
