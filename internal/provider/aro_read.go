@@ -154,7 +154,7 @@ func (pd *providerData) queryAROs(ctx context.Context, in aroInputs, col aroColl
 	// those too, and only a lower bound is known.
 	matched := fmt.Sprint(res.matched)
 	if st.Stopped && st.Dropped > 0 {
-		matched = "More than " + matched
+		matched = "At least " + matched
 	} else if st.Stopped && st.Total > res.matched {
 		res.matched = st.Total
 		matched = fmt.Sprint(res.matched)
