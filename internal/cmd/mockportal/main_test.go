@@ -138,16 +138,16 @@ func TestIgnoreParamsFlag(t *testing.T) {
 	total := func(base, q string) float64 {
 		t.Helper()
 		resp, b := call(t, http.MethodGet, base+"/v1/my_providers")
-		var ps []map[string]any
+		var ps []struct{ ID string }
 		if resp.StatusCode != 200 || json.Unmarshal(b, &ps) != nil || len(ps) == 0 {
 			t.Fatalf("my_providers: %d %s", resp.StatusCode, b)
 		}
-		resp, b = call(t, http.MethodGet, base+"/v1/providers/"+ps[0]["ID"].(string)+"/aros"+q)
-		var page map[string]any
+		resp, b = call(t, http.MethodGet, base+"/v1/providers/"+ps[0].ID+"/aros"+q)
+		var page struct{ Total float64 }
 		if resp.StatusCode != 200 || json.Unmarshal(b, &page) != nil {
 			t.Fatalf("aros%s: %d %s", q, resp.StatusCode, b)
 		}
-		return page["total"].(float64)
+		return page.Total
 	}
 	normal := serve(t)
 	ignoring := serve(t, "-ignore-params", "id, status")
