@@ -50,3 +50,20 @@ func BenchmarkStreamFiltered(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkAROMatcher is the check of one ARO against a query sending all
+// seven parameters, every one satisfied (the costliest case: every field
+// compared and the creation time parsed), to set beside the decoding of one
+// ARO (BenchmarkDecodeAROPage, per 100).
+func BenchmarkAROMatcher(b *testing.B) {
+	since, until := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	q := AROQuery{ID: "a1", OrganizationID: "org-1", Status: "Open", Resolution: "Unresolved", Type: "Action", Since: &since, Until: &until}
+	m := q.matcher()
+	f := aroFields{ID: "a1", OrganizationID: new("org-1"), Status: new("Open"), Resolution: new("Unresolved"), Type: new("Action"), CreationTime: new("2025-03-10 12:00:00")}
+	b.ReportAllocs()
+	for b.Loop() {
+		if m.misses(&f) != 0 {
+			b.Fatal("no match")
+		}
+	}
+}
