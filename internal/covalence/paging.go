@@ -50,17 +50,12 @@ func (q AROQuery) Values() url.Values {
 	set("resolution", q.Resolution)
 	set("type", q.Type)
 	set("organization_id", q.OrganizationID)
-	if q.Since != nil {
-		// The portal has whole seconds: round a lower bound up, so that
-		// nothing before it is included.
-		since := q.Since.UTC()
-		if t := since.Truncate(time.Second); !t.Equal(since) {
-			since = t.Add(time.Second)
-		}
+	since, until := q.window()
+	if since != nil {
 		v.Set("since", since.Format(PortalTimeLayout))
 	}
-	if q.Until != nil {
-		v.Set("until", q.Until.UTC().Format(PortalTimeLayout))
+	if until != nil {
+		v.Set("until", until.Format(PortalTimeLayout))
 	}
 	limit := PageLimit
 	if q.PageSize > 0 && q.PageSize < PageLimit {
@@ -70,11 +65,33 @@ func (q AROQuery) Values() url.Values {
 	return v
 }
 
+// window is the creation-time window as sent, in the portal's whole seconds
+// (UTC): since rounded up, so that nothing before it is included, until
+// rounded down. nil where the query has no bound.
+func (q AROQuery) window() (since, until *time.Time) {
+	if q.Since != nil {
+		s := q.Since.UTC()
+		if t := s.Truncate(time.Second); !t.Equal(s) {
+			s = t.Add(time.Second)
+		}
+		since = &s
+	}
+	if q.Until != nil {
+		u := q.Until.UTC().Truncate(time.Second)
+		until = &u
+	}
+	return since, until
+}
+
 // PageStats describes how a read went.
 type PageStats struct {
-	Total      int  // the last total the server reported
-	First      int  // the total of the first answer
-	Distinct   int  // items handed over (each ID once)
+	Total    int // the last total the server reported
+	First    int // the total of the first answer
+	Distinct int // items received, each ID once (what total counts)
+	Dropped  int // of Distinct, AROs outside the query, not handed over
+	// Unapplied are the query parameters (AROFilterParams names) that at
+	// least one dropped ARO did not satisfy, in AROFilterParams order.
+	Unapplied  []string
 	Pages      int  // pages absorbed
 	Requests   int  // HTTP requests sent, retries included
 	Sequential bool // paging fell back to (or was) sequential
@@ -82,7 +99,8 @@ type PageStats struct {
 }
 
 // PageFunc receives, in page order, the AROs of one page that were not seen
-// on an earlier page. It may keep the slice. Returning stop ends the read.
+// on an earlier page and that match the query (see aroMatcher). It may keep
+// the slice. Returning stop ends the read.
 type PageFunc func(items []ARO) (stop bool, err error)
 
 // itemPage is one page of a paged answer: {"items": [...], "total": N, "page": P}.
@@ -105,7 +123,10 @@ type pageAnswer[T any] struct {
 // that would make it loop or silently truncate.
 type pager[T any] struct {
 	path     string
-	idOf     func(*T) string
+	fields   func(*T) filterFields
+	match    aroMatcher
+	dropped  int                  // AROs outside the query
+	missed   [numFilterParams]int // dropped AROs by the parameter they fail
 	seen     map[string]struct{}
 	walked   int // items received, duplicates included: the position reached
 	total    int
@@ -134,27 +155,53 @@ func (p *pager[T]) absorb(a *pageAnswer[T]) ([]T, error) {
 	p.total, p.lastPage = a.total, a.page
 	p.walked += len(a.items)
 	p.pages++
-	fresh := a.items[:0]
+	fresh, repeats := a.items[:0], 0
 	for i := range a.items {
-		id := p.idOf(&a.items[i])
-		if id == "" {
+		f := p.fields(&a.items[i])
+		if f.ID == "" {
 			return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("an ARO on page %d has no ID", a.page)}
 		}
-		if _, dup := p.seen[id]; dup {
+		if _, dup := p.seen[f.ID]; dup {
+			repeats++
 			continue
 		}
-		p.seen[id] = struct{}{}
+		p.seen[f.ID] = struct{}{}
+		if missed := p.match.misses(&f); missed != 0 {
+			p.drop(missed)
+			continue
+		}
 		fresh = append(fresh, a.items[i])
 	}
 	// AROs already read come again while new ones arrive (total grows and
 	// pushes older AROs onto later pages), at most as many as arrived; more
 	// than that, plus some slack, means the server repeats itself.
-	p.repeats += len(a.items) - len(fresh)
+	p.repeats += repeats
 	if allowed := max(0, p.total-p.first) + repeatSlackPages*len(a.items); p.repeats > allowed {
 		return nil, &PagingError{Path: p.path, Msg: fmt.Sprintf("%d AROs were sent again, more than the %d arrivals since the read began explain (total %d, page %d)",
 			p.repeats, max(0, p.total-p.first), a.total, a.page)}
 	}
 	return fresh, nil
+}
+
+// drop counts one ARO outside the query; missed has a bit per parameter it fails.
+func (p *pager[T]) drop(missed filterParams) {
+	p.dropped++
+	for i := range p.missed {
+		if missed&(1<<i) != 0 {
+			p.missed[i]++
+		}
+	}
+}
+
+// unapplied are the parameters some dropped ARO failed, in AROFilterParams order.
+func (p *pager[T]) unapplied() []string {
+	var out []string
+	for i, n := range p.missed {
+		if n > 0 {
+			out = append(out, AROFilterParams[i])
+		}
+	}
+	return out
 }
 
 // StreamAROs reads every ARO of a provider that matches q and hands them to fn
@@ -164,17 +211,30 @@ func (p *pager[T]) absorb(a *pageAnswer[T]) ([]T, error) {
 // an answer contradicts the plan (a short page, a moved total) it continues
 // sequentially from there.
 func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, fn PageFunc) (PageStats, error) {
-	return streamPages(ctx, c, providerID, q, func(a *ARO) string { return a.ID }, fn)
+	return streamPages(ctx, c, providerID, q, func(a *ARO) filterFields {
+		f := filterFields{ID: a.ID, Status: a.Status, Resolution: a.Resolution, Type: a.Type, CreationTime: a.CreationTime}
+		if a.Organization != nil {
+			f.OrganizationID = a.Organization.ID
+		}
+		return f
+	}, fn)
 }
 
 // StreamAROSummaries reads the same AROs as StreamAROs with the same paging,
 // de-duplication and checks, but decodes only the fields a summary counts
 // (AROSummaryItem). Because a summary is a count, it also checks at the end
-// that the number of distinct AROs received agrees with the portal's totals:
-// between the first total and the last one (AROs that arrive during the read
-// move the total, as for StreamAROs); anything else is a PagingError.
+// that the number of distinct AROs received (kept or dropped: the portal's
+// total counts what it sends) agrees with the portal's totals: between the
+// first total and the last one (AROs that arrive during the read move the
+// total, as for StreamAROs); anything else is a PagingError.
 func (c *Client) StreamAROSummaries(ctx context.Context, providerID string, q AROQuery, fn func([]AROSummaryItem) (bool, error)) (PageStats, error) {
-	st, err := streamPages(ctx, c, providerID, q, func(a *AROSummaryItem) string { return a.ID }, fn)
+	st, err := streamPages(ctx, c, providerID, q, func(a *AROSummaryItem) filterFields {
+		f := filterFields{ID: a.ID, Status: a.Status, Resolution: a.Resolution, Type: a.Type, CreationTime: a.CreationTime}
+		if a.Organization != nil {
+			f.OrganizationID = a.Organization.ID
+		}
+		return f
+	}, fn)
 	if err != nil || st.Stopped {
 		return st, err
 	}
@@ -187,8 +247,11 @@ func (c *Client) StreamAROSummaries(ctx context.Context, providerID string, q AR
 }
 
 // streamPages is the pager of StreamAROs for any decoded form T of an ARO;
-// idOf returns an item's ID.
-func streamPages[T any](ctx context.Context, c *Client, providerID string, q AROQuery, idOf func(*T) string, fn func([]T) (bool, error)) (st PageStats, err error) {
+// fields returns what the pager checks of an item: its ID and the fields
+// the query filters on. Every item is checked against q (aroMatcher) after
+// de-duplication: fn gets only those that match, the others are counted in
+// st.Dropped and st.Unapplied.
+func streamPages[T any](ctx context.Context, c *Client, providerID string, q AROQuery, fields func(*T) filterFields, fn func([]T) (bool, error)) (st PageStats, err error) {
 	ctx, rd := StartRead(ctx) // the stream's requests, counted apart and queued with the caller's read
 	defer func() { st.Requests = rd.Stats().Requests }()
 	ctx, cancel := context.WithCancel(ctx)
@@ -196,7 +259,15 @@ func streamPages[T any](ctx context.Context, c *Client, providerID string, q ARO
 
 	values := q.Values()
 	path := "providers/" + providerID + "/aros"
-	pg := &pager[T]{path: path, idOf: idOf, seen: map[string]struct{}{}}
+	pg := &pager[T]{path: path, fields: fields, match: q.matcher(), seen: map[string]struct{}{}}
+	defer func() {
+		st.Dropped, st.Unapplied = pg.dropped, pg.unapplied()
+		if pg.dropped > 0 {
+			c.debug(ctx, "the portal sent AROs outside the query; they were dropped", map[string]any{
+				"path": path, "dropped": pg.dropped, "received": len(pg.seen), "parameters": st.Unapplied,
+			})
+		}
+	}()
 
 	fetch := func(ctx context.Context, page *int) (*pageAnswer[T], error) {
 		v := url.Values{}

@@ -63,21 +63,17 @@ func (d *aroDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	}
 	want := id.ValueString()
 	var found *covalence.ARO
-	_, err = d.data.client.StreamAROs(ctx, pid, covalence.AROQuery{ID: want, PageSize: 10}, func(items []covalence.ARO) (bool, error) {
-		// The portal filters by id; checking again keeps a server that
-		// ignores the filter from returning some other ARO.
-		for i := range items {
-			if items[i].ID == want {
-				found = &items[i]
-				return true, nil
-			}
-		}
-		return false, nil
+	// The client hands over only AROs with that ID, whatever the portal
+	// sends; a portal that ignores id costs more pages and a warning.
+	st, err := d.data.client.StreamAROs(ctx, pid, covalence.AROQuery{ID: want}, func(items []covalence.ARO) (bool, error) {
+		found = &items[0]
+		return true, nil
 	})
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiag("reading ARO "+want, err))
 		return
 	}
+	resp.Diagnostics.Append(unappliedFilterWarning(st)...)
 	if found == nil {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "ARO not found",
 			fmt.Sprintf("No ARO with ID %q is visible to the MSSP provider %s.", want, pid))

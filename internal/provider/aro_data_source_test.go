@@ -44,7 +44,7 @@ data "covalence_aro" "one" {
 		ConfigStateChecks: checks,
 		Check: func(*terraformState) error {
 			for _, q := range queriesTo(s, mockportal.EndpointAROs) {
-				if q == "id="+mockportal.FixtureAROID+"&limit=10" {
+				if q == "id="+mockportal.FixtureAROID+"&limit=500" {
 					return nil
 				}
 			}

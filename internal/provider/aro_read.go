@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -48,12 +49,12 @@ type aroRecord struct {
 	created  time.Time
 	hasTime  bool
 	id       string
-	severity string
+	severity string // valueKey of the severity
 }
 
 type aroResult struct {
 	order   []int            // items to return, newest first, after limit
-	counts  map[string]int64 // severity -> AROs in order
+	counts  map[string]int64 // severity (noValueKey for null) -> AROs in order
 	matched int              // AROs that matched before limit
 }
 
@@ -107,10 +108,7 @@ func (pd *providerData) queryAROs(ctx context.Context, in aroInputs, col aroColl
 			if !in.query.keeps(a.Severity) {
 				continue
 			}
-			sev := ""
-			if a.Severity != nil {
-				sev = *a.Severity
-			}
+			sev := valueKey(a.Severity)
 			if !in.includeDetails {
 				a.Details, a.DetailsMarkdown = nil, nil
 			}
@@ -149,26 +147,50 @@ func (pd *providerData) queryAROs(ctx context.Context, in aroInputs, col aroColl
 		}
 		return a.id < b.id
 	})
+	diags.Append(unappliedFilterWarning(st)...)
 	res.matched = len(recs)
-	if st.Stopped && st.Total > res.matched {
+	// A read stopped early knows the match count from the portal's total,
+	// unless the portal sent AROs outside the filter: then its total counts
+	// those too, and only a lower bound is known.
+	matched := fmt.Sprint(res.matched)
+	if st.Stopped && st.Dropped > 0 {
+		matched = "At least " + matched
+	} else if st.Stopped && st.Total > res.matched {
 		res.matched = st.Total
+		matched = fmt.Sprint(res.matched)
 	}
 	if in.limit > 0 && int64(res.matched) > in.limit {
 		if int64(len(res.order)) > in.limit {
 			res.order = res.order[:in.limit]
 		}
 		diags.AddAttributeWarning(path.Root("limit"), "Result cut by limit",
-			fmt.Sprintf("%d AROs matched; limit = %d keeps the %d newest. total and severity_counts count the AROs returned. Raise or remove limit to see them all.",
-				res.matched, in.limit, len(res.order)))
+			fmt.Sprintf("%s AROs matched; limit = %d keeps the %d newest. total and severity_counts count the AROs returned. Raise or remove limit to see them all.",
+				matched, in.limit, len(res.order)))
 	}
-	res.counts = make(map[string]int64, len(aroSeverities))
-	for _, s := range aroSeverities {
-		res.counts[s] = 0
-	}
+	res.counts = zeroCounts(aroSeverities)
 	for _, i := range res.order {
-		if s := recs[i].severity; s != "" {
-			res.counts[s]++
-		}
+		res.counts[recs[i].severity]++
 	}
 	return res, diags
+}
+
+// unappliedFilterWarning is the one warning of a read whose portal sent AROs
+// outside the filter (the pager checks each one and drops them: see
+// covalence.PageStats.Dropped); none when it sent only matching AROs.
+func unappliedFilterWarning(st covalence.PageStats) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if st.Dropped == 0 {
+		return diags
+	}
+	what, it := "parameter "+st.Unapplied[0], "it"
+	if len(st.Unapplied) > 1 {
+		what, it = "parameters "+strings.Join(st.Unapplied, ", "), "them"
+	}
+	diags.AddWarning("The FES Portal did not apply the filter",
+		fmt.Sprintf("The portal did not apply the query %s: it returned %d AROs that do not match %s. "+
+			"The provider checks every ARO it receives against the filter and dropped those %d, so this answer is right, "+
+			"but the read fetched more than it needed (%d AROs received, %d kept). "+
+			"A proxy that drops query parameters, or a portal that names them differently, does this.",
+			what, st.Dropped, it, st.Dropped, st.Distinct, st.Distinct-st.Dropped))
+	return diags
 }

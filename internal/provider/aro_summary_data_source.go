@@ -105,7 +105,7 @@ func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "A stable hash of the query's inputs: the same on every run for the same filter."}
 	attrs["total"] = schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of matching AROs."}
 	attrs["severity_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
-		MarkdownDescription: countsDescription("severity", aroSeverities) + " `severity_counts[\"Critical\"]` never fails."}
+		MarkdownDescription: countsDescription("severity", aroSeverities) + " `severity_counts[\"Critical\"]` never fails; `covalence_aros.severity_counts` follows the same rule."}
 	attrs["status_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
 		MarkdownDescription: countsDescription("workflow status", aroStatuses)}
 	attrs["resolution_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
@@ -129,6 +129,7 @@ func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Counts the AROs (Actions, Recommendations, Observations) that match the filter of `covalence_aros`: in total, per severity, status, resolution, type and organization, with the oldest and newest creation time. " +
 			"It puts counts, not AROs, into the state, for compliance gates and reports over any number of AROs. " +
+			"Every ARO the portal returns is checked against the filter sent and counted only when it matches (one warning when the portal did not apply it). " +
 			"A query that matches nothing gives `total = 0` and complete maps of zeros.",
 		Attributes: attrs,
 	}
@@ -165,17 +166,19 @@ func (d *aroSummaryDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 
 	c := newSummaryCounter(orgs, cq.OrganizationID)
-	if _, err := d.data.client.StreamAROSummaries(ctx, pid, cq, func(items []covalence.AROSummaryItem) (bool, error) {
+	st, err := d.data.client.StreamAROSummaries(ctx, pid, cq, func(items []covalence.AROSummaryItem) (bool, error) {
 		for i := range items {
 			if q.keeps(items[i].Severity) {
 				c.add(&items[i])
 			}
 		}
 		return false, nil
-	}); err != nil {
+	})
+	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiag("reading AROs", err))
 		return
 	}
+	resp.Diagnostics.Append(unappliedFilterWarning(st)...)
 
 	m := c.model()
 	m.aroFilterModel = filter

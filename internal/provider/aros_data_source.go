@@ -63,10 +63,10 @@ func arosSchema() schema.Schema {
 		NestedObject:        schema.NestedAttributeObject{Attributes: aroMapping.attributes()}}
 	attrs["total"] = schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of AROs in `aros`."}
 	attrs["severity_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
-		MarkdownDescription: "Number of AROs in `aros` per severity. Every one of " + markdownList(aroSeverities) + " is present (0 where none), so `severity_counts[\"Critical\"]` never fails; a severity the portal adds later gets its own key."}
+		MarkdownDescription: "Number of AROs in `aros` per severity. Every one of " + markdownList(aroSeverities) + " is present (0 where none), so `severity_counts[\"Critical\"]` never fails; a severity the portal adds later gets its own key, and AROs without a severity count under the key `\"\"`, so the counts add up to `total` (the rule of `covalence_aro_summary`)."}
 	return schema.Schema{
 		MarkdownDescription: "Queries the AROs (Actions, Recommendations, Observations) of the MSSP provider's organizations. " +
-			"Every filter the portal supports is sent to it; `min_severity` is applied by the provider. " +
+			"Every filter the portal supports is sent to it, and every ARO it returns is checked against that filter again (one warning when the portal did not apply it); `min_severity` is applied by the provider. " +
 			"A query that matches nothing gives an empty `aros` list and `total = 0`.",
 		Attributes: attrs,
 	}

@@ -215,6 +215,22 @@ func (d *orgDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		resp.Diagnostics.Append(apiErrorDiag("reading organization "+matches[0].ID, err))
 		return
 	}
+	// The detail must be the organization asked for: a portal or proxy that
+	// answers another one's must not put it in this organization's state.
+	if detail.ID != matches[0].ID {
+		got := "no ID"
+		if detail.ID != "" {
+			got = fmt.Sprintf("the ID %q", detail.ID)
+		}
+		at := path.Root("id")
+		if id.IsNull() {
+			at = path.Root("name")
+		}
+		resp.Diagnostics.AddAttributeError(at, "Organization not found",
+			fmt.Sprintf("The portal answered GET organizations/%s with the detail of an organization with %s: its answer does not match the organization asked for, so it is not used.",
+				matches[0].ID, got))
+		return
+	}
 	m = newOrgDetailModel(matches[0], detail)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -98,3 +98,23 @@ data "covalence_org" "x" {
 	}
 	resource.Test(t, testCase(t, steps...))
 }
+
+// TestAccOrg_detailOfAnotherOrganization: a detail that is not the
+// organization asked for (another one's, or one without an ID) is "not
+// found", never put in state, by ID or by name.
+func TestAccOrg_detailOfAnotherOrganization(t *testing.T) {
+	s, url := fixtureMock(t)
+	for _, tc := range []struct{ body, want string }{
+		{`{"ID": "` + mockportal.FixtureOtherOrgID + `", "name": "Globex Corporation", "client_id": "2022-9999-GLX"}`,
+			`(?s)Organization not found.*organizations/` + mockportal.FixtureDetailOrgID + `.*the\s+ID\s+"` + mockportal.FixtureOtherOrgID + `"`},
+		{`{"name": "test organization NAME", "client_id": "2022-1234-ABC"}`, `(?s)Organization not found.*no\s+ID`},
+	} {
+		faultOn(s, mockportal.EndpointOrganization, 1000, mockportal.Fault{Body: tc.body})
+		resource.Test(t, testCase(t,
+			resource.TestStep{Config: providerBlock(url, "") + fmt.Sprintf(`data "covalence_org" "x" { id = %q }`, mockportal.FixtureDetailOrgID),
+				ExpectError: regexpMust(tc.want)},
+			resource.TestStep{Config: providerBlock(url, "") + `data "covalence_org" "x" { name = "test organization name" }`,
+				ExpectError: regexpMust(tc.want)},
+		))
+	}
+}
