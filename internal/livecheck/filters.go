@@ -144,7 +144,7 @@ func (c *check) timeFilters(ctx context.Context) {
 		match: func(a aroInfo) bool { return a.hasCreated && !a.created.After(until) }, chosen: "until=" + u + ", from the " + why})
 	nWin := count(func(t time.Time) bool { return !t.Before(since) && !t.After(until) })
 	c.probe(ctx, filterProbe{id: ids[2], query: map[string]string{"since": s, "until": u}, atLeast: nWin, exact: exact(nWin),
-		match: func(a aroInfo) bool { return a.hasCreated && !a.created.Before(since) && !a.created.After(until) },
+		match:  func(a aroInfo) bool { return a.hasCreated && !a.created.Before(since) && !a.created.After(until) },
 		chosen: "since=" + s + "&until=" + u + ", from the " + why})
 
 	// The terraform stage reads a small window of the newest AROs: bounded,

@@ -121,9 +121,9 @@ func Run(ctx context.Context, cfg Config) (*Report, *Scrubber, error) {
 // aroInfo is one ARO as the probes use it.
 type aroInfo struct {
 	id, status, resolution, typ, severity, orgID string
-	created                                     time.Time
-	hasCreated                                  bool
-	raw                                         map[string]any
+	created                                      time.Time
+	hasCreated                                   bool
+	raw                                          map[string]any
 }
 
 func newAROInfo(m map[string]any) aroInfo {

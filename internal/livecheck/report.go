@@ -78,7 +78,9 @@ type RateLimits struct {
 	UnparsableHeaders int      `json:"unparsable_retry_after"`
 }
 
-func (r *RateLimits) total() int { return r.TooMany + r.TooManyBare + r.Unavailable + r.UnavailableBare }
+func (r *RateLimits) total() int {
+	return r.TooMany + r.TooManyBare + r.Unavailable + r.UnavailableBare
+}
 
 // Report is the outcome of a check, written as live-report.md and
 // live-report.json.
