@@ -181,7 +181,12 @@ func (c *check) failed(p *Point, r *reply, err error) bool {
 		case http.StatusForbidden:
 			p.Detail += ": the API key lacks access"
 		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-			p.Detail += fmt.Sprintf(" after %d retries (or a Retry-After beyond %s)", refusalRetries, maxRetryAfter)
+			if d, ok := parseRetryAfter(r.header.Get("Retry-After"), time.Now()); ok && d > maxRetryAfter {
+				p.Detail += fmt.Sprintf(" with Retry-After %s, beyond the %s the provider waits: its read would fail", d, maxRetryAfter)
+				break
+			}
+			p.Verdict, p.Impact = NotTestable, ""
+			p.Detail += fmt.Sprintf(" %d times in a row: not tested (the provider keeps trying for up to 2 minutes; lower LIVE_REQUESTS_PER_SECOND)", refusalRetries+1)
 		}
 		return true
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -82,4 +83,45 @@ func TestRateLimitedPortal(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestPortalRefusingEverything(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		data := estate(30)
+		srv := mockportal.New(data, mockportal.Options{APIKey: testKey, PageBase: 1,
+			Limits: mockportal.Limits{RefuseAll: true, RetryAfter: "2"}})
+		start := time.Now()
+		rep, _, err := Run(context.Background(), Config{BaseURL: "http://portal.test/v1", APIKey: testKey,
+			HTTPClient: &http.Client{Transport: handlerTransport{srv}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := result{rep: rep, md: rep.Markdown()}
+		r.expect(t, "my_providers", NotTestable, "", "429 5 times in a row")
+		r.expect(t, "aros.filter.id", NotTestable, "", "no MSSP provider")
+		// Five attempts, 2 s apart (the Retry-After), then it stops.
+		if rep.Requests != 5 || rep.RateLimits.TooMany != 4 || time.Since(start) != 8*time.Second {
+			t.Fatalf("%d requests, rate limits %+v, %v", rep.Requests, rep.RateLimits, time.Since(start))
+		}
+		if !strings.Contains(r.md, "points not testable") {
+			t.Error("the report does not say points were not tested")
+		}
+	})
+}
+
+func TestRetryAfterBeyondWhatTheProviderWaits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := mockportal.New(estate(30), mockportal.Options{APIKey: testKey, PageBase: 1,
+			Limits: mockportal.Limits{RefuseAll: true, RetryAfter: "120"}})
+		rep, _, err := Run(context.Background(), Config{BaseURL: "http://portal.test/v1", APIKey: testKey,
+			HTTPClient: &http.Client{Transport: handlerTransport{srv}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := result{rep: rep, md: rep.Markdown()}
+		r.expect(t, "my_providers", Deviated, Breaks, "beyond the 1m0s the provider waits")
+		if !rep.Failed {
+			t.Fatal("passed")
+		}
+	})
 }

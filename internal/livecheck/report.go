@@ -143,9 +143,16 @@ func (r *Report) finish() {
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# FES Portal conformance check\n\n")
-	result := "PASS: the provider reads this portal correctly (deviations below are handled)"
+	counts := map[Verdict]int{}
+	for _, p := range r.Points {
+		counts[p.Verdict]++
+	}
+	result := "PASS: no point where the provider would give a wrong answer or fail"
 	if r.Failed {
 		result = "FAIL: the provider would give a wrong answer or fail on: " + strings.Join(r.Failures, ", ")
+	}
+	if n := counts[NotTestable]; n > 0 {
+		result += fmt.Sprintf("; %d points not testable", n)
 	}
 	fmt.Fprintf(&b, "**%s**\n\n", result)
 	fmt.Fprintf(&b, "| | |\n| --- | --- |\n")
@@ -159,10 +166,6 @@ func (r *Report) Markdown() string {
 	fmt.Fprintf(&b, "| requests of the provider (terraform stage) | %d, GET only |\n", r.ProviderRequests)
 	if r.BudgetUsedUp {
 		fmt.Fprintf(&b, "| request budget | used up: the points left were not tested |\n")
-	}
-	counts := map[Verdict]int{}
-	for _, p := range r.Points {
-		counts[p.Verdict]++
 	}
 	fmt.Fprintf(&b, "| points | %d held, %d deviated, %d not testable |\n\n", counts[Held], counts[Deviated], counts[NotTestable])
 	for _, n := range r.Notes {
