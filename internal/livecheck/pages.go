@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
@@ -329,20 +328,3 @@ func (c *check) complete() bool {
 // arrivals is the growth of the unfiltered total seen so far: the slack of
 // every count comparison.
 func (c *check) arrivals() int { return max(0, c.maxTotal-c.firstTotal) }
-
-// idsOf lists the IDs of AROs.
-func idsOf(list []aroInfo) []string {
-	out := make([]string, len(list))
-	for i, a := range list {
-		out[i] = a.id
-	}
-	return out
-}
-
-func quoteAll(vs []string) string {
-	q := make([]string, len(vs))
-	for i, v := range vs {
-		q[i] = strconv.Quote(v)
-	}
-	return strings.Join(q, ", ")
-}

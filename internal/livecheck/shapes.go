@@ -192,7 +192,7 @@ func (o *oddities) check(object, id, prefix string, m map[string]any, rules map[
 
 func (o *oddities) value(object, id, name string, v any, r rule, secrets func(any)) {
 	t := jsonType(v)
-	if !slices.Contains(r.types, t) && !(t == "integer" && slices.Contains(r.types, "number")) {
+	if !slices.Contains(r.types, t) && (t != "integer" || !slices.Contains(r.types, "number")) {
 		o.add(object, name, "unexpected type", t, id)
 		return
 	}
