@@ -143,7 +143,10 @@ func TestAccMakeTestLive(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, id := range []string{"terraform.apply", "terraform.answers", "terraform.functions", "terraform.plan"} {
-				if p := rep.Point(id); p == nil || p.Verdict != livecheck.Held {
+				p := rep.Point(id)
+				// A CLI older than Terraform 1.8 (make test-tf15) has no functions.
+				older := p != nil && id == "terraform.functions" && p.Verdict == livecheck.NotTestable && strings.Contains(p.Detail, "has no provider functions")
+				if p == nil || p.Verdict != livecheck.Held && !older {
 					t.Errorf("%s: %+v", id, p)
 				}
 			}
