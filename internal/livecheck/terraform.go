@@ -164,7 +164,7 @@ output "low_at_least_high" {
 }
 {{end}}`))
 
-var versionRE = regexp.MustCompile(`^(Terraform|OpenTofu) v((\d+)\.(\d+)\S*)`)
+var versionRE = regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v((\d+)\.(\d+)\S*)`)
 
 // terraform runs the terraform stage: apply, compare the outputs with the
 // probes' answers, plan with -detailed-exitcode.
@@ -186,7 +186,11 @@ func (c *check) terraform(ctx context.Context, tc TerraformConfig) {
 		skip("work directory: " + err.Error())
 		return
 	}
-	out, err := exec.CommandContext(ctx, tc.CLI, "version").Output()
+	// Asked without any CLI configuration: the machine's may name a missing
+	// file, and tofu then prints a warning first.
+	vcmd := exec.CommandContext(ctx, tc.CLI, "version")
+	vcmd.Env = tfEnv(os.Environ(), map[string]string{"TF_CLI_CONFIG_FILE": os.DevNull, "CHECKPOINT_DISABLE": "1"})
+	out, err := vcmd.Output()
 	m := versionRE.FindStringSubmatch(string(out))
 	if err != nil || m == nil {
 		skip(fmt.Sprintf("%s version did not answer a version (%v)", tc.CLI, err))
