@@ -162,8 +162,8 @@ type check struct {
 	tf tfFacts // what the terraform stage reads and expects
 }
 
-// stop reports whether the probes cannot go on (budget used up, context
-// done); it records why in the point p when they cannot.
+// failed reports whether a probe's request got no usable answer (budget used
+// up, no answer, a status other than 200) and records why in the point p.
 func (c *check) failed(p *Point, r *reply, err error) bool {
 	switch {
 	case errors.Is(err, errBudget):

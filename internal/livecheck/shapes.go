@@ -233,7 +233,7 @@ func short(s string) string {
 	return s
 }
 
-// strings collects every string inside v (for the secrets of personal fields).
+// allStrings collects every string inside v (for the secrets of personal fields).
 func allStrings(v any, add func(string)) {
 	switch x := v.(type) {
 	case string:
