@@ -171,3 +171,4 @@ for n in $SIZES; do
 done
 echo; scripts/bench-summary.sh # covalence_aro_summary: summary vs covalence_aros vs bare fetch, per-client gate
 echo; scripts/bench-fanout.sh # the fleet-scale fan-out under rate limits (issue 11)
+echo; scripts/bench-orgs.sh # covalence_orgs include_details against the plain list and one covalence_org per organization

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // MyProviders lists the providers the API key belongs to (GET my_providers).
@@ -129,4 +131,43 @@ func (c *Client) Organization(ctx context.Context, orgID string) (*OrganizationD
 		out.ID = out.LowerID
 	}
 	return &out, nil
+}
+
+// OrgDetailError is the failure to read one organization's detail.
+type OrgDetailError struct {
+	OrgID string
+	Err   error
+}
+
+func (e *OrgDetailError) Error() string { return "organization " + e.OrgID + ": " + e.Err.Error() }
+func (e *OrgDetailError) Unwrap() error { return e.Err }
+
+// OrganizationDetails reads the detail of each organization of orgIDs with
+// Organization, MaxParallel calls at a time; every request goes through the
+// client's scheduler like any other, so the configuration's budget, rate
+// limits and retries apply. details[i] is the detail of orgIDs[i], nil where
+// the portal answers 404 (the organization went away since it was listed).
+// Any other failure cancels the calls still running and is returned as an
+// *OrgDetailError naming the organization.
+func (c *Client) OrganizationDetails(ctx context.Context, orgIDs []string) ([]*OrganizationDetail, error) {
+	details := make([]*OrganizationDetail, len(orgIDs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.maxParallel)
+	for i, id := range orgIDs {
+		g.Go(func() error {
+			d, err := c.Organization(gctx, id)
+			switch {
+			case IsStatus(err, http.StatusNotFound):
+				return nil
+			case err != nil:
+				return &OrgDetailError{OrgID: id, Err: err}
+			}
+			details[i] = d
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return details, nil
 }

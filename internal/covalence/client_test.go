@@ -811,3 +811,53 @@ func TestSinceRoundsUp(t *testing.T) {
 		t.Errorf("a whole-second since became %q", got)
 	}
 }
+
+// OrganizationDetails: one request per organization, at most MaxParallel in
+// flight, details in the order of the IDs; 404 leaves a nil detail; another
+// failure is an *OrgDetailError naming the organization.
+func TestOrganizationDetails(t *testing.T) {
+	d := mockportal.Generate(7, 40, 0, genNow)
+	p, c := setup(t, d, mockportal.Options{Latency: 5 * time.Millisecond}, nil)
+	ids := make([]string, len(d.Orgs))
+	for i, o := range d.Orgs {
+		ids[i] = o.ID
+	}
+	got, err := c.OrganizationDetails(testCtx(t, 10*time.Second), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, det := range got {
+		if det == nil || det.ID != ids[i] || deref(det.ClientID) != d.Orgs[i].Detail["client_id"] {
+			t.Fatalf("details[%d] = %+v, want organization %s", i, det, ids[i])
+		}
+	}
+	if n := p.mock.Count(mockportal.EndpointOrganization); n != len(ids) {
+		t.Errorf("%d detail requests for %d organizations", n, len(ids))
+	}
+	if st := p.mock.Stats(); st.MaxInFlight > 4 || st.MaxInFlight < 2 {
+		t.Errorf("%d requests in flight at most, want 2 to MaxParallel (4)", st.MaxInFlight)
+	}
+
+	gone, bad := ids[3], ids[11]
+	p.mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+		if strings.HasSuffix(r.URL.Path, "/"+gone) {
+			return &mockportal.Fault{Status: http.StatusNotFound}
+		}
+		return nil
+	})
+	got, err = c.OrganizationDetails(testCtx(t, 10*time.Second), ids)
+	if err != nil || got[3] != nil || got[4] == nil {
+		t.Fatalf("one organization gone: err %v, details[3] %+v", err, got[3])
+	}
+	p.mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+		if strings.HasSuffix(r.URL.Path, "/"+bad) {
+			return &mockportal.Fault{Status: http.StatusInternalServerError}
+		}
+		return nil
+	})
+	_, err = c.OrganizationDetails(testCtx(t, 10*time.Second), ids)
+	oe, ok := errors.AsType[*OrgDetailError](err)
+	if !ok || oe.OrgID != bad || !IsStatus(err, http.StatusInternalServerError) || !strings.Contains(err.Error(), bad) {
+		t.Fatalf("a 500 for one organization: %v, want an OrgDetailError naming %s", err, bad)
+	}
+}

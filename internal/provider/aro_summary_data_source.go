@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -39,16 +40,18 @@ type aroSummaryModel struct {
 	OldestCreationTime types.String               `tfsdk:"oldest_creation_time"`
 	NewestCreationTime types.String               `tfsdk:"newest_creation_time"`
 	WithoutCreation    int64                      `tfsdk:"without_creation_time"`
+	OldestBySeverity   map[string]types.String    `tfsdk:"oldest_creation_time_by_severity"`
 	Organizations      map[string]orgSummaryModel `tfsdk:"organizations"`
 	Unassigned         orgSummaryModel            `tfsdk:"unassigned"`
 }
 
 // orgSummaryModel is one entry of organizations, and unassigned.
 type orgSummaryModel struct {
-	Name               types.String     `tfsdk:"name"`
-	Total              int64            `tfsdk:"total"`
-	SeverityCounts     map[string]int64 `tfsdk:"severity_counts"`
-	OldestCreationTime types.String     `tfsdk:"oldest_creation_time"`
+	Name               types.String            `tfsdk:"name"`
+	Total              int64                   `tfsdk:"total"`
+	SeverityCounts     map[string]int64        `tfsdk:"severity_counts"`
+	OldestCreationTime types.String            `tfsdk:"oldest_creation_time"`
+	OldestBySeverity   map[string]types.String `tfsdk:"oldest_creation_time_by_severity"`
 }
 
 func (d *aroSummaryDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -74,7 +77,14 @@ func countsDescription(what string, documented []string) string {
 var orgSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"name": types.StringType, "total": types.Int64Type,
 	"severity_counts": types.MapType{ElemType: types.Int64Type}, "oldest_creation_time": types.StringType,
+	"oldest_creation_time_by_severity": types.MapType{ElemType: types.StringType},
 }}
+
+// oldestBySeverityDescription describes oldest_creation_time_by_severity.
+var oldestBySeverityDescription = "Creation time of the oldest matching ARO of each severity, RFC 3339 UTC, keyed by " + markdownList(aroSeverities) +
+	" (every one a key; null where no matching ARO of that severity has a creation time), for SLAs tiered by severity: " +
+	"compare each with `timeadd(plantimestamp(), ...)` of its tier. AROs of other or no severity, and AROs without a creation time " +
+	"(`without_creation_time`), are in no entry."
 
 func orgSummaryAttributes(nameDesc string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
@@ -84,6 +94,8 @@ func orgSummaryAttributes(nameDesc string) map[string]schema.Attribute {
 			MarkdownDescription: "Number of matching AROs per severity, with the same keys as the top-level `severity_counts`."},
 		"oldest_creation_time": schema.StringAttribute{Computed: true,
 			MarkdownDescription: "Creation time of the oldest matching ARO, RFC 3339 UTC; null when `total` is 0."},
+		"oldest_creation_time_by_severity": schema.MapAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: oldestBySeverityDescription},
 	}
 }
 
@@ -106,8 +118,10 @@ func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "Creation time of the newest matching ARO, RFC 3339 UTC; null when `total` is 0 (or no matching ARO has a creation time)."}
 	attrs["without_creation_time"] = schema.Int64Attribute{Computed: true,
 		MarkdownDescription: "Number of matching AROs whose `creation_time` is missing or not a time. They are in `total` and the counts but cannot be in `oldest_creation_time` or `newest_creation_time`: an age gate (SLA) should require this to be 0, so that an ARO of unknown age fails it (fail closed)."}
+	attrs["oldest_creation_time_by_severity"] = schema.MapAttribute{Computed: true, ElementType: types.StringType,
+		MarkdownDescription: oldestBySeverityDescription}
 	attrs["organizations"] = schema.MapAttribute{Computed: true, ElementType: orgSummaryType,
-		MarkdownDescription: "The matching AROs per organization, keyed by organization ID: `{ name, total, severity_counts, oldest_creation_time }` as in `unassigned` (`name` is null for an `organization_id` that is not in the organization list). " +
+		MarkdownDescription: "The matching AROs per organization, keyed by organization ID: `{ name, total, severity_counts, oldest_creation_time, oldest_creation_time_by_severity }` as in `unassigned` (`name` is null for an `organization_id` that is not in the organization list). " +
 			"Every organization of the MSSP provider has an entry (0 counts where none), so `organizations[each.key]` never fails in a `for_each` over `covalence_orgs`; with `org` or `organization_id` set, only that organization has one."}
 	attrs["unassigned"] = schema.SingleNestedAttribute{Computed: true,
 		MarkdownDescription: "The matching AROs that are in no entry of `organizations`: their organization is null, or not in the organization list.",
@@ -177,9 +191,14 @@ type tally struct {
 	newest   time.Time
 	timed    bool  // oldest and newest are set
 	untimed  int64 // AROs without a usable creation time
+	// oldestBy is the oldest creation time per documented severity, for
+	// the severities that have a timed ARO.
+	oldestBy map[string]time.Time
 }
 
-func newTally() *tally { return &tally{severity: zeroCounts(aroSeverities)} }
+func newTally() *tally {
+	return &tally{severity: zeroCounts(aroSeverities), oldestBy: make(map[string]time.Time, len(aroSeverities))}
+}
 
 func (t *tally) add(severity *string, created time.Time, timed bool) {
 	t.total++
@@ -191,6 +210,7 @@ func (t *tally) add(severity *string, created time.Time, timed bool) {
 	if !t.timed || created.Before(t.oldest) {
 		t.oldest = created
 	}
+	t.addOldestBy(severity, created)
 	if !t.timed || created.After(t.newest) {
 		t.newest = created
 	}
@@ -198,7 +218,32 @@ func (t *tally) add(severity *string, created time.Time, timed bool) {
 }
 
 func (t *tally) model(name types.String) orgSummaryModel {
-	return orgSummaryModel{Name: name, Total: t.total, SeverityCounts: t.severity, OldestCreationTime: t.time(t.oldest)}
+	return orgSummaryModel{Name: name, Total: t.total, SeverityCounts: t.severity, OldestCreationTime: t.time(t.oldest),
+		OldestBySeverity: t.oldestBySeverity()}
+}
+
+// addOldestBy keeps created as the oldest of its severity, if it is one of
+// the documented severities.
+func (t *tally) addOldestBy(severity *string, created time.Time) {
+	if severity == nil || !slices.Contains(aroSeverities, *severity) {
+		return
+	}
+	if old, ok := t.oldestBy[*severity]; !ok || created.Before(old) {
+		t.oldestBy[*severity] = created
+	}
+}
+
+// oldestBySeverity is oldest_creation_time_by_severity: every documented
+// severity a key, null where it has no timed ARO.
+func (t *tally) oldestBySeverity() map[string]types.String {
+	m := make(map[string]types.String, len(aroSeverities))
+	for _, sev := range aroSeverities {
+		m[sev] = types.StringNull()
+		if v, ok := t.oldestBy[sev]; ok {
+			m[sev] = types.StringValue(v.UTC().Format(time.RFC3339Nano))
+		}
+	}
+	return m
 }
 
 // time renders one of the tally's times, null when it has none.
@@ -261,9 +306,9 @@ func (c *summaryCounter) model() aroSummaryModel {
 		Total: c.all.total, SeverityCounts: c.all.severity,
 		StatusCounts: c.status, ResolutionCounts: c.resolution, TypeCounts: c.ty,
 		OldestCreationTime: c.all.time(c.all.oldest), NewestCreationTime: c.all.time(c.all.newest),
-		WithoutCreation: c.all.untimed,
-		Organizations:   make(map[string]orgSummaryModel, len(c.orgs)),
-		Unassigned:      c.unassigned.model(types.StringNull()),
+		WithoutCreation: c.all.untimed, OldestBySeverity: c.all.oldestBySeverity(),
+		Organizations: make(map[string]orgSummaryModel, len(c.orgs)),
+		Unassigned:    c.unassigned.model(types.StringNull()),
 	}
 	for id, t := range c.orgs {
 		m.Organizations[id] = t.model(c.names[id])

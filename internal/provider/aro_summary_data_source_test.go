@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,8 +68,9 @@ type orgWant struct {
 	name           *string
 	total          int64
 	severity       map[string]int64
-	oldest, newest string // portal layout; "" when none
-	untimed        int64  // AROs without a creation time that parses
+	oldest, newest string            // portal layout; "" when none
+	untimed        int64             // AROs without a creation time that parses
+	oldestBy       map[string]string // the oldest per documented severity (portal layout)
 }
 
 type summaryWant struct {
@@ -88,7 +91,7 @@ func zeros(keys []string) map[string]int64 {
 }
 
 func newOrgWant(name *string) *orgWant {
-	return &orgWant{name: name, severity: zeros(aroSeverities)}
+	return &orgWant{name: name, severity: zeros(aroSeverities), oldestBy: map[string]string{}}
 }
 
 func (o *orgWant) add(a mockportal.ARO) {
@@ -101,6 +104,9 @@ func (o *orgWant) add(a mockportal.ARO) {
 	// The layout sorts as text.
 	if o.oldest == "" || a.CreationTime < o.oldest {
 		o.oldest = a.CreationTime
+	}
+	if old, ok := o.oldestBy[a.Severity]; slices.Contains(aroSeverities, a.Severity) && (!ok || a.CreationTime < old) {
+		o.oldestBy[a.Severity] = a.CreationTime
 	}
 	if o.newest == "" || a.CreationTime > o.newest {
 		o.newest = a.CreationTime
@@ -178,7 +184,17 @@ func (o orgWant) check() knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"name": name, "total": knownvalue.Int64Exact(o.total),
 		"severity_counts": countsCheck(o.severity), "oldest_creation_time": rfc3339Check(o.oldest),
+		"oldest_creation_time_by_severity": o.oldestByCheck(),
 	})
+}
+
+// oldestByCheck is oldest_creation_time_by_severity: the six severities, null where none.
+func (o orgWant) oldestByCheck() knownvalue.Check {
+	c := map[string]knownvalue.Check{}
+	for _, sev := range aroSeverities {
+		c[sev] = rfc3339Check(o.oldestBy[sev])
+	}
+	return knownvalue.MapExact(c)
 }
 
 // checks are the state checks of every computed attribute of res but id.
@@ -199,6 +215,7 @@ func (w summaryWant) checks(res string) []statecheck.StateCheck {
 		at("oldest_creation_time", rfc3339Check(w.all.oldest)),
 		at("newest_creation_time", rfc3339Check(w.all.newest)),
 		at("without_creation_time", knownvalue.Int64Exact(w.all.untimed)),
+		at("oldest_creation_time_by_severity", w.all.oldestByCheck()),
 		at("organizations", knownvalue.MapExact(orgs)),
 		at("unassigned", w.unassigned.check()),
 	}
@@ -854,4 +871,76 @@ func TestSummaryCounterInvariants(t *testing.T) {
 			t.Errorf("oldest %s, newest %s", m.OldestCreationTime, m.NewestCreationTime)
 		}
 	}
+}
+
+// TestAccAroSummary_jobTieredSLA applies examples/compliance-gate/tiered-sla
+// against the mock with its default tiers (Critical 24 h, High 72 h, Medium
+// 720 h): it names the breached tiers and organizations computed here from
+// the mock's data, passes when only untiered or young AROs are open, and
+// fails closed on an ARO of unknown age or of an undocumented severity.
+func TestAccAroSummary_jobTieredSLA(t *testing.T) {
+	cfg := gateExampleConfig(t, "tiered-sla")
+	now := time.Now().UTC()
+	if now.Sub(testNow) < 721*time.Hour {
+		t.Skip("the estate's times are not old enough for this test on this clock")
+	}
+	tiers := []string{"Critical", "High", "Medium"} // the example's default, in key order
+	d := mockportal.Generate(34, 4, 200, testNow)
+	w := expectSummary(d, summaryFilter{resolution: "Unresolved"})
+	breached := func(o orgWant) []string {
+		var out []string
+		for _, sev := range tiers {
+			if o.oldestBy[sev] != "" { // every ARO of the estate is older than every tier
+				out = append(out, sev)
+			}
+		}
+		return out
+	}
+	var orgs []string
+	for _, id := range slices.Sorted(maps.Keys(w.orgs)) {
+		for _, sev := range breached(*w.orgs[id]) {
+			orgs = append(orgs, fmt.Sprintf("%s (%s)", *w.orgs[id].name, sev))
+		}
+	}
+	if len(breached(w.all)) != 3 || len(orgs) == 0 || len(breached(w.unassigned)) == 0 {
+		t.Fatalf("the estate should breach every tier, in organizations and unassigned: %v %v %v", breached(w.all), orgs, breached(w.unassigned))
+	}
+	_, url := mock(t, d, mockportal.Options{PageCap: 40})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + cfg,
+		ExpectError: wrapped(fmt.Sprintf("SLA breached: tiers [%s]; organizations [%s]; unassigned [%s]; 0 unresolved AROs of unknown age; severities outside the six: [].",
+			strings.Join(breached(w.all), ", "), strings.Join(orgs, ", "), strings.Join(breached(w.unassigned), ", "))),
+	}))
+
+	// Only AROs without a tier (Low and below) left open: it passes.
+	resolveAll(d, func(a mockportal.ARO) bool { return !slices.Contains(tiers, a.Severity) })
+	if w := expectSummary(d, summaryFilter{resolution: "Unresolved"}); w.all.total == 0 {
+		t.Fatal("nothing left unresolved: the untiered severities are not exercised")
+	}
+	pass := []statecheck.StateCheck{statecheck.ExpectKnownValue("terraform_data.release", tfjsonpath.New("input"), str("v1.2.3"))}
+	_, url = mock(t, d, mockportal.Options{PageCap: 40})
+	resource.Test(t, testCase(t, resource.TestStep{Config: providerBlock(url, "") + cfg, ConfigStateChecks: pass}))
+
+	// A Critical an hour old (by the real clock) is within its 24 hours.
+	d.AROs = append(d.AROs, mockportal.ARO{ID: "young-critical", CreationTime: now.Add(-time.Hour).Format(mockportal.TimeLayout),
+		Organization: &mockportal.OrgRef{ID: d.Orgs[0].ID, Name: d.Orgs[0].Name},
+		Severity:     "Critical", Status: "Open", Resolution: "Unresolved", Type: "Action", Title: "young"})
+	_, url = mock(t, d, mockportal.Options{PageCap: 40})
+	resource.Test(t, testCase(t, resource.TestStep{Config: providerBlock(url, "") + cfg, ConfigStateChecks: pass}))
+
+	// Fail closed: an ARO of unknown age, then one of an undocumented severity.
+	undated := append(slices.Clone(d.AROs), mockportal.ARO{ID: "undated", CreationTime: "",
+		Severity: "Low", Status: "Open", Resolution: "Unresolved", Type: "Action", Title: "undated"})
+	_, url = nullingMock(t, &mockportal.Data{MyProviders: d.MyProviders, Providers: d.Providers, Orgs: d.Orgs, AROs: undated}, mockportal.Options{PageCap: 40})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config:      providerBlock(url, "") + cfg,
+		ExpectError: wrapped("SLA breached: tiers []; organizations []; unassigned []; 1 unresolved AROs of unknown age; severities outside the six: []."),
+	}))
+	d.AROs = append(d.AROs, mockportal.ARO{ID: "severe", CreationTime: now.Add(-time.Hour).Format(mockportal.TimeLayout),
+		Severity: "Severe", Status: "Open", Resolution: "Unresolved", Type: "Action", Title: "undocumented severity"})
+	_, url = mock(t, d, mockportal.Options{PageCap: 40})
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config:      providerBlock(url, "") + cfg,
+		ExpectError: wrapped("SLA breached: tiers []; organizations []; unassigned []; 0 unresolved AROs of unknown age; severities outside the six: [Severe]."),
+	}))
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -49,7 +50,12 @@ type contactModel struct {
 	PhoneNumber types.String `tfsdk:"phone_number"`
 }
 
+// newOrgDetailModel is the one mapping of an organization's detail to
+// attributes. A nil d (no detail read) leaves the detail attributes null.
 func newOrgDetailModel(entry covalence.Organization, d *covalence.OrganizationDetail) orgDetailModel {
+	if d == nil {
+		return orgDetailModel{orgModel: newOrgModel(entry)}
+	}
 	profile := d.Profile
 	if profile == nil {
 		profile = &covalence.OrganizationProfile{}
@@ -96,25 +102,12 @@ func newContactModel(c covalence.Contact) contactModel {
 	}
 }
 
-func orgDetailSchema() schema.Schema {
-	attrs := orgAttributes()
-	attrs["id"] = schema.StringAttribute{Optional: true, Computed: true,
-		MarkdownDescription: "ID of the organization. Exactly one of `id` and `name` must be set.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}}
-	attrs["name"] = schema.StringAttribute{Optional: true, Computed: true,
-		MarkdownDescription: "Exact name of the organization, ignoring case. Several organizations with that name, or none, are an error. Exactly one of `id` and `name` must be set.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}}
-	for name, desc := range map[string]string{
-		"client_id":              "Field Effect's client number, e.g. `2022-1234-ABC`.",
-		"status":                 "Account status, e.g. `active`.",
-		"license_type":           "License, e.g. `Covalence Complete`.",
-		"service_tier":           "Service tier, e.g. `Complete`.",
-		"default_locale":         "Default language of the organization (`profile.default_locale`), e.g. `en-CA`.",
-		"industry":               "Industry (`profile.industry`).",
-		"created_time":           "When the organization was created." + rfc3339Note,
-		"last_updated_time":      "When the organization last changed." + rfc3339Note,
-		"active_response_policy": "Active response policy (`active_response_profile.response_policy`), e.g. `Off`.",
-	} {
+// orgDetailAttributes are the attributes orgDetailModel adds to orgModel:
+// covalence_org's, and those of an element of covalence_orgs.orgs read with
+// include_details.
+func orgDetailAttributes() map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{}
+	for name, desc := range orgDetailDescriptions {
 		attrs[name] = computedString(desc)
 	}
 	attrs["is_trial"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the organization is on a trial."}
@@ -128,6 +121,31 @@ func orgDetailSchema() schema.Schema {
 			"last_name":    computedString("Last name."),
 			"phone_number": computedString("Phone number."),
 		}}}
+	return attrs
+}
+
+// orgDetailDescriptions describe the string attributes of the detail.
+var orgDetailDescriptions = map[string]string{
+	"client_id":              "Field Effect's client number, e.g. `2022-1234-ABC`.",
+	"status":                 "Account status, e.g. `active`.",
+	"license_type":           "License, e.g. `Covalence Complete`.",
+	"service_tier":           "Service tier, e.g. `Complete`.",
+	"default_locale":         "Default language of the organization (`profile.default_locale`), e.g. `en-CA`.",
+	"industry":               "Industry (`profile.industry`).",
+	"created_time":           "When the organization was created." + rfc3339Note,
+	"last_updated_time":      "When the organization last changed." + rfc3339Note,
+	"active_response_policy": "Active response policy (`active_response_profile.response_policy`), e.g. `Off`.",
+}
+
+func orgDetailSchema() schema.Schema {
+	attrs := orgAttributes()
+	attrs["id"] = schema.StringAttribute{Optional: true, Computed: true,
+		MarkdownDescription: "ID of the organization. Exactly one of `id` and `name` must be set.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}}
+	attrs["name"] = schema.StringAttribute{Optional: true, Computed: true,
+		MarkdownDescription: "Exact name of the organization, ignoring case. Several organizations with that name, or none, are an error. Exactly one of `id` and `name` must be set.",
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)}}
+	maps.Copy(attrs, orgDetailAttributes())
 	return schema.Schema{
 		MarkdownDescription: "Reads one organization of the MSSP provider, by ID or exact name, with its detail: licence, service tier, " +
 			"default language, active response policy and key contacts. Fields the portal leaves out or nulls are null.",

@@ -376,6 +376,7 @@ func (p *covalenceProvider) DataSources(context.Context) []func() datasource.Dat
 		newAroDataSource,
 		newOrgDataSource,
 		newAroSummaryDataSource,
+		newProvidersDataSource,
 	}
 }
 

@@ -24,3 +24,9 @@ data "covalence_aro_summary" "acme_week" {
   org   = "Acme"
   since = "7 days"
 }
+
+# The oldest unresolved ARO of each severity (null where none), for SLAs
+# tiered by severity: see examples/compliance-gate/tiered-sla.
+output "oldest_open_critical" {
+  value = data.covalence_aro_summary.open.oldest_creation_time_by_severity["Critical"]
+}

@@ -15,3 +15,17 @@ output "org_names" {
 output "orgs_by_id" {
   value = { for org in data.covalence_orgs.all.orgs : org.id => org }
 }
+
+# Every organization with its detail (the attributes of covalence_org), e.g.
+# to route alerts to each client's technical contact.
+data "covalence_orgs" "detailed" {
+  include_details = true
+}
+
+output "technical_contacts" {
+  value = {
+    for org in data.covalence_orgs.detailed.orgs : org.id => (
+      org.contacts == null ? [] : [for c in org.contacts : c.email if c.type == "Technical - Primary"]
+    )
+  }
+}

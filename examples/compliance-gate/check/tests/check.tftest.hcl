@@ -21,10 +21,11 @@ mock_provider "covalence" {
       severity_counts = { Informational = 0, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 1 }
       organizations = {
         org-acme = {
-          name                 = "Acme Inc."
-          total                = 1
-          severity_counts      = { Informational = 0, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 1 }
-          oldest_creation_time = "2026-01-10T08:00:00Z"
+          name                             = "Acme Inc."
+          total                            = 1
+          severity_counts                  = { Informational = 0, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 1 }
+          oldest_creation_time             = "2026-01-10T08:00:00Z"
+          oldest_creation_time_by_severity = { Informational = null, Warning = null, Low = null, Medium = null, High = null, Critical = "2026-01-10T08:00:00Z" }
         }
       }
     }

@@ -13,10 +13,11 @@ run "quiet_week_passes" {
       newest_creation_time = null
       organizations        = {}
       unassigned = {
-        name                 = null
-        total                = 0
-        severity_counts      = { Informational = 0, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 0 }
-        oldest_creation_time = null
+        name                             = null
+        total                            = 0
+        severity_counts                  = { Informational = 0, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 0 }
+        oldest_creation_time             = null
+        oldest_creation_time_by_severity = { Informational = null, Warning = null, Low = null, Medium = null, High = null, Critical = null }
       }
     }
   }
@@ -39,23 +40,26 @@ run "week_with_critical_warns" {
       newest_creation_time = "2026-01-14T09:30:00Z"
       organizations = {
         org-acme = {
-          name                 = "Acme Inc."
-          total                = 3
-          severity_counts      = { Informational = 1, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 2 }
-          oldest_creation_time = "2026-01-09T10:00:00Z"
+          name                             = "Acme Inc."
+          total                            = 3
+          severity_counts                  = { Informational = 1, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 2 }
+          oldest_creation_time             = "2026-01-09T10:00:00Z"
+          oldest_creation_time_by_severity = { Informational = null, Warning = null, Low = null, Medium = null, High = null, Critical = "2026-01-09T10:00:00Z" }
         }
         org-globex = {
-          name                 = "Globex"
-          total                = 0
-          severity_counts      = { Informational = 0, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 0 }
-          oldest_creation_time = null
+          name                             = "Globex"
+          total                            = 0
+          severity_counts                  = { Informational = 0, Warning = 0, Low = 0, Medium = 0, High = 0, Critical = 0 }
+          oldest_creation_time             = null
+          oldest_creation_time_by_severity = { Informational = null, Warning = null, Low = null, Medium = null, High = null, Critical = null }
         }
       }
       unassigned = {
-        name                 = null
-        total                = 1
-        severity_counts      = { Informational = 0, Warning = 0, Low = 1, Medium = 0, High = 0, Critical = 0 }
-        oldest_creation_time = "2026-01-12T00:00:00Z"
+        name                             = null
+        total                            = 1
+        severity_counts                  = { Informational = 0, Warning = 0, Low = 1, Medium = 0, High = 0, Critical = 0 }
+        oldest_creation_time             = "2026-01-12T00:00:00Z"
+        oldest_creation_time_by_severity = { Informational = null, Warning = null, Low = "2026-01-12T00:00:00Z", Medium = null, High = null, Critical = null }
       }
     }
   }
