@@ -251,7 +251,7 @@ var contracts = map[string]string{
 	"aros.by_id":                  "The ARO read by id is the one the list holds.",
 	"fields":                      "Fields have the contract's types and values; a client ignores fields it does not know.",
 	"rate_limits":                 "Rate limits are undocumented: 429 (sometimes 503) with or without Retry-After (seconds or an HTTP date).",
-	"terraform.apply":             "terraform apply of a read-only configuration using every data source (and both functions on Terraform 1.8+) succeeds.",
+	"terraform.apply":             "terraform apply of a read-only configuration using every data source (covalence_orgs without include_details, which reads every organization's detail; both functions on Terraform 1.8+) succeeds.",
 	"terraform.answers":           "What the provider returns agrees with what the portal answered the probes.",
 	"terraform.functions":         "provider::covalence::severity_rank and severity_at_least answer as documented.",
 	"terraform.plan":              "terraform plan right after shows no changes (-detailed-exitcode 0).",
@@ -297,6 +297,9 @@ func (c *check) providers(ctx context.Context) bool {
 		}
 		if ep == "my_providers" {
 			mine = typed
+			for _, x := range typed {
+				c.tf.myProviders = append(c.tf.myProviders, x.ID)
+			}
 		} else {
 			visible = typed
 		}

@@ -34,6 +34,7 @@ type TerraformConfig struct {
 // configuration reads and the answers it expects.
 type tfFacts struct {
 	orgCount     int
+	myProviders  []string // IDs of GET my_providers, in order
 	org          string
 	aro          *aroInfo
 	since, until string
@@ -94,6 +95,12 @@ terraform {
 provider "covalence" {
   requests_per_second   = {{.Rate}}
   max_parallel_requests = 2
+}
+
+data "covalence_providers" "mine" {}
+
+output "provider_ids" {
+  value = [for p in data.covalence_providers.mine.providers : p.id]
 }
 
 data "covalence_orgs" "all" {}
@@ -268,7 +275,7 @@ func (c *check) terraform(ctx context.Context, tc TerraformConfig) {
 		return buf.String(), 0, err
 	}
 	var sources []string
-	for _, s := range []struct{ name, on string }{{"covalence_orgs", "x"}, {"covalence_org", c.tf.org}, {"covalence_aros", c.tf.since},
+	for _, s := range []struct{ name, on string }{{"covalence_providers", "x"}, {"covalence_orgs", "x"}, {"covalence_org", c.tf.org}, {"covalence_aros", c.tf.since},
 		{"covalence_aro_summary", c.tf.since}, {"covalence_aro", fmt.Sprint(c.tf.aro != nil)}} {
 		if s.on != "" && s.on != "false" {
 			sources = append(sources, s.name)
@@ -344,6 +351,14 @@ func (c *check) compareOutputs(answers, funcs *Point, outputs map[string]struct 
 	get := func(name string, v any) bool {
 		o, found := outputs[name]
 		return found && json.Unmarshal(o.Value, v) == nil
+	}
+	var provs []string
+	if get("provider_ids", &provs) {
+		if !slices.Equal(provs, c.tf.myProviders) {
+			wrong = append(wrong, fmt.Sprintf("covalence_providers lists %d providers (%s), my_providers %d", len(provs), joinIDs(provs, 3), len(c.tf.myProviders)))
+		} else {
+			ok = append(ok, "covalence_providers: "+plural(len(provs), "provider", "providers"))
+		}
 	}
 	var n int
 	if get("orgs_count", &n) {
