@@ -2,6 +2,7 @@ package covalence
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -109,6 +110,17 @@ type itemPage[T any] struct {
 	Items []T  `json:"items"`
 	Total *int `json:"total"`
 	Page  *int `json:"page"`
+}
+
+// DecodeAROPage decodes one page of GET providers/{id}/aros as the client
+// does (the page decoder, else encoding/json) and reports whether the
+// provider could read it. For checks of a portal's answers (livecheck).
+func DecodeAROPage(body []byte) error {
+	var p itemPage[ARO]
+	if decodeAROPage(body, &p) {
+		return nil
+	}
+	return json.Unmarshal(body, &p)
 }
 
 type pageAnswer[T any] struct {

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/livecheck"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestSkipsWithoutKey(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), nil, env(nil), &out, &errOut); code != 0 || !strings.Contains(out.String(), "skipped") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+	// The script says it skipped before building anything.
+	cmd := exec.Command("bash", filepath.Join(repoRoot(t), "scripts", "test-live.sh"))
+	cmd.Env = withoutCovalence(os.Environ())
+	b, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "test-live: skipped: COVALENCE_API_KEY is not set") {
+		t.Fatalf("script: %v: %s", err, b)
+	}
+}
+
+func TestBadSettings(t *testing.T) {
+	for _, m := range []map[string]string{
+		{"COVALENCE_API_KEY": "k", "LIVE_REQUESTS_PER_SECOND": "fast"},
+		{"COVALENCE_API_KEY": "k", "LIVE_REQUESTS_PER_SECOND": "0"},
+		{"COVALENCE_API_KEY": "k", "LIVE_MAX_REQUESTS": "-3"},
+		{"COVALENCE_API_KEY": "k", "COVALENCE_BASE_URL": "ftp://x"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), []string{"-report-dir", t.TempDir()}, env(m), &out, &errOut); code != 2 {
+			t.Errorf("%v: exit %d, %s", m, code, errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"-terraform", "terraform"}, env(map[string]string{"COVALENCE_API_KEY": "k"}), &out, &errOut); code != 2 {
+		t.Errorf("-terraform without -provider-dir: exit %d", code)
+	}
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func withoutCovalence(e []string) []string {
+	return slices.DeleteFunc(slices.Clone(e), func(kv string) bool {
+		return strings.HasPrefix(kv, "COVALENCE_") || strings.HasPrefix(kv, "LIVE_")
+	})
+}
+
+// startMock builds and starts the standalone mock portal with args and
+// returns its base URL; it is stopped at the end of the test.
+func startMock(t *testing.T, bin, key string, args ...string) string {
+	t.Helper()
+	addr := filepath.Join(t.TempDir(), "addr")
+	cmd := exec.Command(bin, append([]string{"-addr-file", addr, "-api-key", key, "-aros", "300"}, args...)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if b, err := os.ReadFile(addr); err == nil && len(b) > 0 {
+			return string(b)
+		}
+	}
+	t.Fatal("the mock portal wrote no address")
+	return ""
+}
+
+// TestAccMakeTestLive runs scripts/test-live.sh, what `make test-live` runs,
+// end to end against the standalone mock portal: the probes, the build of
+// the provider, terraform apply and plan. Once against a conforming portal
+// (exit 0) and once against one that ignores `status` (exit 1, named).
+func TestAccMakeTestLive(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC not set: runs terraform (make testacc, or TF_ACC=1 go test)")
+	}
+	root := repoRoot(t)
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+"/", "./internal/cmd/mockportal")
+	build.Dir = root
+	if b, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v: %s", err, b)
+	}
+	const key = "e2e-live-key-8d1f0b"
+	for _, tc := range []struct {
+		name string
+		args []string
+		exit int
+	}{
+		{"conforming", nil, 0},
+		{"ignores status", []string{"-ignore-params", "status"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := startMock(t, filepath.Join(bin, "mockportal"), key, tc.args...)
+			reports := t.TempDir()
+			cmd := exec.Command("bash", "scripts/test-live.sh")
+			cmd.Dir = root
+			cmd.Env = append(withoutCovalence(os.Environ()), "COVALENCE_API_KEY="+key, "COVALENCE_BASE_URL="+base,
+				"LIVE_REPORT_DIR="+reports, "LIVE_REQUESTS_PER_SECOND=20")
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tc.exit {
+				t.Fatalf("exit %d, want %d:\n%s", code, tc.exit, out)
+			}
+			js, err := os.ReadFile(filepath.Join(reports, "live-report.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			md, err := os.ReadFile(filepath.Join(reports, "live-report.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(js, []byte(key)) || bytes.Contains(md, []byte(key)) || bytes.Contains(out, []byte(key)) {
+				t.Fatal("the API key is in the report or the output")
+			}
+			var rep livecheck.Report
+			if err := json.Unmarshal(js, &rep); err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []string{"terraform.apply", "terraform.answers", "terraform.functions", "terraform.plan"} {
+				p := rep.Point(id)
+				// A CLI older than Terraform 1.8 (make test-tf15) has no functions.
+				older := p != nil && id == "terraform.functions" && p.Verdict == livecheck.NotTestable && strings.Contains(p.Detail, "has no provider functions")
+				if p == nil || p.Verdict != livecheck.Held && !older {
+					t.Errorf("%s: %+v", id, p)
+				}
+			}
+			if rep.ProviderRequests == 0 {
+				t.Error("no request of the provider counted")
+			}
+			if tc.exit == 1 && (!slices.Equal(rep.Failures, []string{"aros.filter.status"}) || !bytes.Contains(md, []byte("ignored `status`"))) {
+				t.Errorf("failures %v; report:\n%s", rep.Failures, md)
+			}
+			if tc.exit == 0 && rep.Failed {
+				t.Errorf("failures %v", rep.Failures)
+			}
+		})
+	}
+}

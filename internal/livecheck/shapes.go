@@ -1,0 +1,250 @@
+package livecheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The contract's value sets (/work/shared/api/fes-portal.md).
+var (
+	severities  = []string{"Informational", "Warning", "Low", "Medium", "High", "Critical"}
+	statuses    = []string{"In Triage", "Open", "Closed"}
+	resolutions = []string{"Unresolved", "Resolved", "Help Requested", "Dismissed"}
+	types       = []string{"Action", "Recommendation", "Observation"}
+)
+
+// portalTime is the contract's timestamp format (UTC).
+const portalTime = "2006-01-02 15:04:05"
+
+// jsonType names the JSON type of a value decoded by decodeJSON.
+func jsonType(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case json.Number:
+		if _, err := x.Int64(); err == nil {
+			return "integer"
+		}
+		return "number"
+	case bool:
+		return "bool"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// rule is what the contract says of one field: its JSON types ("null"
+// included where it may be null), its documented values, whether it is a
+// portal timestamp, and the rules of an object's fields or of an array's
+// object entries.
+type rule struct {
+	types  []string
+	values []string
+	time   bool
+	fields map[string]rule // object (or array of objects) fields
+	elem   []string        // types of an array's entries
+	// private: the value holds personal data (never reported, scrubbed)
+	private bool
+	// loose: a field of the contract's example whose type is not stated
+	loose bool
+}
+
+var (
+	str      = rule{types: []string{"string"}}
+	strNull  = rule{types: []string{"string", "null"}}
+	timeNull = rule{types: []string{"string", "null"}, time: true}
+	boolNull = rule{types: []string{"bool", "null"}}
+)
+
+func enum(values []string) rule { return rule{types: []string{"string", "null"}, values: values} }
+
+// aroRules is the ARO object of the contract: every field may be null but ID.
+var aroRules = map[string]rule{
+	"ID":                str,
+	"alert_key":         strNull,
+	"analyst_notes":     strNull,
+	"count":             {types: []string{"integer", "null"}},
+	"creation_time":     timeNull,
+	"details":           strNull,
+	"details_markdown":  strNull,
+	"display_url":       strNull,
+	"external_bug_id":   strNull,
+	"last_updated_time": timeNull,
+	"notes":             strNull,
+	"organization": {types: []string{"object", "null"}, fields: map[string]rule{
+		"ID": strNull, "email": {types: []string{"string", "null"}, private: true}, "name": strNull,
+	}},
+	"references": {types: []string{"array", "null"}, elem: []string{"string"}},
+	"resolution": enum(resolutions),
+	"serial_id":  strNull,
+	"severity":   enum(severities),
+	"status":     enum(statuses),
+	"steps": {types: []string{"array", "null"}, elem: []string{"object"}, fields: map[string]rule{
+		"ID": strNull, "completed": boolNull, "label": strNull, "last_updated_time": timeNull,
+	}},
+	"template_id": strNull,
+	"title":       strNull,
+	"triage_id":   strNull,
+	"type":        enum(types),
+}
+
+// aroNewer are the fields the contract has seen newer servers add.
+var aroNewer = []string{"attachments", "data", "external_ticket", "frameworks", "insights", "resolution_duration_seconds", "resolution_time"}
+
+var providerRules = map[string]rule{"ID": str, "name": strNull}
+
+var orgListRules = map[string]rule{
+	"ID": str, "name": str, "email": {types: []string{"string", "null"}, private: true}, "email_aro_details": {types: []string{"bool"}},
+}
+
+// orgListNewer: "newer servers add more fields (e.g. client_id)".
+var orgListNewer = []string{"client_id"}
+
+var person = rule{types: []string{"object", "null"}, private: true}
+
+var orgDetailRules = map[string]rule{
+	"ID": strNull, "id": strNull, "name": strNull, "email": {types: []string{"string", "null"}, private: true},
+	"email_aro_details": boolNull, "client_id": strNull, "status": strNull, "license_type": strNull,
+	"service_tier": strNull, "is_trial": boolNull, "created_time": timeNull, "last_updated_time": timeNull,
+	"profile": {types: []string{"object", "null"}, fields: map[string]rule{
+		"default_locale": strNull, "industry": strNull, "address": {loose: true, private: true},
+		"contact_email": {loose: true, private: true}, "contact_phone_number": {loose: true, private: true},
+		"created_time": timeNull, "id": strNull, "last_updated_time": timeNull, "website": {loose: true},
+	}},
+	"active_response_profile": {types: []string{"object", "null"}, fields: map[string]rule{
+		"response_policy": strNull, "options": {loose: true},
+	}},
+	"contacts": {types: []string{"array", "null"}, elem: []string{"object"}, fields: map[string]rule{
+		"id": strNull, "type": strNull, "user": person, "contact_info": person,
+		"created_time": timeNull, "last_updated_time": timeNull, "organization_id": strNull, "provider_id": strNull,
+	}},
+	// In the contract's example, types not stated.
+	"crm_account_id": {loose: true}, "dns_firewall_enabled": {loose: true}, "parent_id": {loose: true},
+	"roaming_dns_firewall_enabled": {loose: true}, "store_endpoint_device_data": {loose: true},
+}
+
+// oddities collects Oddity lines, one per (object, field, kind, value).
+type oddities struct {
+	m map[string]*Oddity
+}
+
+func (o *oddities) add(object, field, kind, value, id string) {
+	if o.m == nil {
+		o.m = map[string]*Oddity{}
+	}
+	k := object + "\x00" + field + "\x00" + kind + "\x00" + value
+	if x, ok := o.m[k]; ok {
+		x.Count++
+		return
+	}
+	o.m[k] = &Oddity{Object: object, Field: field, Kind: kind, Value: value, Count: 1, Example: id}
+}
+
+func (o *oddities) list() []Oddity {
+	out := make([]Oddity, 0, len(o.m))
+	for _, x := range o.m {
+		out = append(out, *x)
+	}
+	return out
+}
+
+// check compares the object m (its ID id) with rules; newer lists fields
+// expected beyond them. Personal values go to secrets, never to the report.
+func (o *oddities) check(object, id, prefix string, m map[string]any, rules map[string]rule, newer []string, secrets func(any)) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := m[k]
+		name := prefix + k
+		r, ok := rules[k]
+		if !ok {
+			if !slices.Contains(newer, k) {
+				o.add(object, name, "undocumented field", jsonType(v), id)
+			}
+			continue
+		}
+		if r.private {
+			secrets(v)
+		}
+		if r.loose {
+			continue
+		}
+		o.value(object, id, name, v, r, secrets)
+	}
+	for k, r := range rules {
+		if _, ok := m[k]; !ok && !r.loose && prefix == "" && k != "id" && k != "ID" {
+			o.add(object, prefix+k, "documented field absent", "", id)
+		}
+	}
+}
+
+func (o *oddities) value(object, id, name string, v any, r rule, secrets func(any)) {
+	t := jsonType(v)
+	if !slices.Contains(r.types, t) && (t != "integer" || !slices.Contains(r.types, "number")) {
+		o.add(object, name, "unexpected type", t, id)
+		return
+	}
+	if s, ok := v.(string); ok {
+		if len(r.values) > 0 && !slices.Contains(r.values, s) {
+			o.add(object, name, "undocumented value", short(s), id)
+		}
+		if r.time {
+			if _, err := time.Parse(portalTime, s); err != nil {
+				o.add(object, name, "timestamp not YYYY-MM-DD HH:MM:SS", "", id)
+			}
+		}
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if r.fields != nil && !r.private {
+			o.check(object, id, name+".", x, r.fields, nil, secrets)
+		}
+	case []any:
+		for _, e := range x {
+			et := jsonType(e)
+			if len(r.elem) > 0 && !slices.Contains(r.elem, et) {
+				o.add(object, name+"[]", "unexpected type", et, id)
+				continue
+			}
+			if em, ok := e.(map[string]any); ok && r.fields != nil {
+				o.check(object, id, name+"[].", em, r.fields, nil, secrets)
+			}
+		}
+	}
+}
+
+// short is an enumerated value as reported: at most 40 characters.
+func short(s string) string {
+	if len(s) > 40 {
+		return strings.ToValidUTF8(s[:40], "") + "…"
+	}
+	return s
+}
+
+// allStrings collects every string inside v (for the secrets of personal fields).
+func allStrings(v any, add func(string)) {
+	switch x := v.(type) {
+	case string:
+		add(x)
+	case map[string]any:
+		for _, e := range x {
+			allStrings(e, add)
+		}
+	case []any:
+		for _, e := range x {
+			allStrings(e, add)
+		}
+	}
+}
