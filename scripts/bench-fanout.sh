@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fleet-scale fan-out of issue 11 (part of make bench): one covalence_aros
+# The fleet-scale fan-out (part of make bench): one covalence_aros
 # per organization (for_each over covalence_orgs, Terraform's default
 # parallelism of 10) against the standalone mock portal with 300 organizations,
 # 60,000 AROs, 100-item pages and 20 ms per request:

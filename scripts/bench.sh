@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES="${BENCH_SIZES:-1000 10000 20000 50000}"
-PACE_AROS="${BENCH_PACE_AROS:-20000}" # the read at the network's pace (issue 13)
+PACE_AROS="${BENCH_PACE_AROS:-20000}" # the read at the network's pace
 PACE_RUNS="${BENCH_PACE_RUNS:-3}"
 BASELINE_SIZE="${BENCH_BASELINE_SIZE:-20000}" # also read through the plain framework path
 LATENCY="${BENCH_LATENCY:-20ms}"
@@ -95,7 +95,7 @@ mock_reset() { curl -sf -X POST "${COVALENCE_BASE_URL%/v1}/_mock/stats/reset" >/
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-# pace_runs: the read of issue 13, as the portal sees it. Each run, against
+# pace_runs: the large read, as the portal sees it. Each run, against
 # one mock: terraform apply reading every ARO (fetch window = first ARO-list
 # request's arrival to the last ARO-list answer's end, from the mock's
 # stats), then a bare 8-in-flight fetch of the same pages and the SOAR
@@ -170,5 +170,5 @@ for n in $SIZES; do
   fi
 done
 echo; scripts/bench-summary.sh # covalence_aro_summary: summary vs covalence_aros vs bare fetch, per-client gate
-echo; scripts/bench-fanout.sh # the fleet-scale fan-out under rate limits (issue 11)
+echo; scripts/bench-fanout.sh # the fleet-scale fan-out under rate limits
 echo; scripts/bench-orgs.sh # covalence_orgs include_details against the plain list and one covalence_org per organization

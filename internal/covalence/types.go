@@ -10,6 +10,16 @@ import (
 	"strconv"
 )
 
+// The contract's documented values of an ARO's fields, in the order the
+// contract lists them; Severities rises from the least to the most severe.
+// Answers may carry others (the client keeps them as they are).
+var (
+	Severities  = []string{"Informational", "Warning", "Low", "Medium", "High", "Critical"}
+	Statuses    = []string{"In Triage", "Open", "Closed"}
+	Resolutions = []string{"Unresolved", "Resolved", "Help Requested", "Dismissed"}
+	Types       = []string{"Action", "Recommendation", "Observation"}
+)
+
 // Provider is an MSSP "provider" the API key belongs to or can see.
 type Provider struct {
 	ID   string `json:"ID"`

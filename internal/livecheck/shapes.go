@@ -7,18 +7,20 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
 
-// The contract's value sets (/work/shared/api/fes-portal.md).
+// The contract's value sets, as the client knows them.
 var (
-	severities  = []string{"Informational", "Warning", "Low", "Medium", "High", "Critical"}
-	statuses    = []string{"In Triage", "Open", "Closed"}
-	resolutions = []string{"Unresolved", "Resolved", "Help Requested", "Dismissed"}
-	types       = []string{"Action", "Recommendation", "Observation"}
+	severities  = covalence.Severities
+	statuses    = covalence.Statuses
+	resolutions = covalence.Resolutions
+	types       = covalence.Types
 )
 
 // portalTime is the contract's timestamp format (UTC).
-const portalTime = "2006-01-02 15:04:05"
+const portalTime = covalence.PortalTimeLayout
 
 // jsonType names the JSON type of a value decoded by decodeJSON.
 func jsonType(v any) string {

@@ -32,13 +32,13 @@ import (
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
 
-// Values the portal uses, in the order the docs list them.
+// Values the portal uses, in the order the docs list them (the client's
+// copy of the contract); aroSeverities is in rising order.
 var (
-	aroStatuses    = []string{"In Triage", "Open", "Closed"}
-	aroResolutions = []string{"Unresolved", "Resolved", "Help Requested", "Dismissed"}
-	aroTypes       = []string{"Action", "Recommendation", "Observation"}
-	// aroSeverities is in rising order.
-	aroSeverities = []string{"Informational", "Warning", "Low", "Medium", "High", "Critical"}
+	aroStatuses    = covalence.Statuses
+	aroResolutions = covalence.Resolutions
+	aroTypes       = covalence.Types
+	aroSeverities  = covalence.Severities
 )
 
 // nowFunc is the clock of relative times; tests replace it. A read takes it
