@@ -26,35 +26,10 @@ cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-covalence"
 dir="$cache_root/terraform-${TF15_VERSION#v}"
 bin="$dir/terraform"
 
-log() { printf 'build-tf15: %s\n' "$*" >&2; }
-
-# The binary answers `version` with "Terraform v1.5.7" on its first line. Run
-# without any CLI configuration and without the checkpoint service.
-usable() {
-  [[ -x "$1" ]] || return 1
-  local out
-  out="$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null)" || return 1
-  [[ "${out%%$'\n'*}" == "Terraform ${TF15_VERSION}" ]]
-}
-
-if usable "$bin"; then
-  echo "$bin"
-  exit 0
-fi
-
-command -v go >/dev/null 2>&1 || { log "go is not on PATH: cannot build Terraform $TF15_VERSION"; exit 1; }
-command -v flock >/dev/null 2>&1 || { log "flock (util-linux) is not on PATH"; exit 1; }
-
-mkdir -p "$dir"
-exec 9>"$dir/.lock"
-if ! flock -n 9; then
-  log "another build of Terraform $TF15_VERSION holds $dir/.lock; waiting for it"
-  flock 9
-fi
-if usable "$bin"; then
-  echo "$bin"
-  exit 0
-fi
+name="Terraform ${TF15_VERSION}"
+tag="build-tf15"
+# shellcheck source=scripts/lib/cached-cli.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cached-cli.sh"
 
 tmp="$dir/install.tmp.$$"
 child=""

@@ -30,39 +30,10 @@ cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-covalence"
 dir="$cache_root/tofu-$TOFU_VERSION"
 bin="$dir/tofu"
 
-log() { printf 'build-tofu: %s\n' "$*" >&2; }
-
-# The binary answers `version` with "OpenTofu v<version>": a cheap check that
-# the cached file is whole and is the pinned release. Run without any CLI
-# configuration (the machine's may point at a missing file, and tofu then
-# prints a warning) and without the checkpoint service.
-usable() {
-  [[ -x "$1" ]] || return 1
-  local out
-  out="$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null)" || return 1
-  [[ "${out%%$'\n'*}" == "OpenTofu ${TOFU_VERSION}" ]]
-}
-
-if usable "$bin"; then
-  echo "$bin"
-  exit 0
-fi
-
-command -v go >/dev/null 2>&1 || { log "go is not on PATH: cannot build OpenTofu $TOFU_VERSION"; exit 1; }
-command -v flock >/dev/null 2>&1 || { log "flock (util-linux) is not on PATH"; exit 1; }
-
-mkdir -p "$dir"
-exec 9>"$dir/.lock"
-if ! flock -n 9; then
-  log "another build of OpenTofu $TOFU_VERSION holds $dir/.lock; waiting for it"
-  flock 9
-fi
-# The build that held the lock may have produced the binary meanwhile.
-if usable "$bin"; then
-  log "OpenTofu $TOFU_VERSION was built meanwhile by another run"
-  echo "$bin"
-  exit 0
-fi
+name="OpenTofu ${TOFU_VERSION}"
+tag="build-tofu"
+# shellcheck source=scripts/lib/cached-cli.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cached-cli.sh"
 
 start=$SECONDS
 work=""
