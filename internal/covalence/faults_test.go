@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
@@ -38,31 +39,36 @@ func always(f mockportal.Fault) mockportal.FaultFunc {
 }
 
 func TestRetryAfterHTTPDate(t *testing.T) {
-	t.Parallel()
-	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, nil)
-	var mu sync.Mutex
-	var times []time.Time
-	p.mock.SetFault(func(_ mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
-		now := time.Now()
-		mu.Lock()
-		times = append(times, now)
-		mu.Unlock()
-		if n == 1 {
-			return &mockportal.Fault{Status: 429, RetryAfter: now.Add(2 * time.Second).UTC().Format(http.TimeFormat)}
-		}
-		return nil
-	})
-	if _, err := c.Providers(testCtx(t, 10*time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(times) != 2 {
-		t.Fatalf("%d requests, want 2", len(times))
-	}
-	// The date has whole seconds: the pause is between 1 and 2 s.
-	if gap := times[1].Sub(times[0]); gap < 900*time.Millisecond || gap > 3*time.Second {
-		t.Errorf("retried after %v, want 1-2 s", gap)
+	// The bubble's clock starts on a whole second. An HTTP date has whole
+	// seconds, so a date two seconds ahead written half a second into a
+	// second is 1.5 s away: the retry waits exactly until the date.
+	for _, tc := range []struct {
+		offset, want time.Duration
+	}{{0, 2 * time.Second}, {500 * time.Millisecond, 1500 * time.Millisecond}} {
+		t.Run(tc.offset.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				time.Sleep(tc.offset)
+				mock, c := setupInMemory(t, mockportal.FixtureData(), mockportal.Options{}, nil)
+				var times []time.Time
+				mock.SetFault(func(_ mockportal.Endpoint, n int, _ *http.Request) *mockportal.Fault {
+					now := time.Now()
+					times = append(times, now)
+					if n == 1 {
+						return &mockportal.Fault{Status: 429, RetryAfter: now.Add(2 * time.Second).UTC().Format(http.TimeFormat)}
+					}
+					return nil
+				})
+				if _, err := c.Providers(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if len(times) != 2 {
+					t.Fatalf("%d requests, want 2", len(times))
+				}
+				if gap := times[1].Sub(times[0]); gap != tc.want {
+					t.Errorf("retried after %v, want %v", gap, tc.want)
+				}
+			})
+		})
 	}
 }
 
@@ -289,133 +295,136 @@ func TestDroppedConnection(t *testing.T) {
 }
 
 func TestPerRequestTimeout(t *testing.T) {
-	t.Parallel()
-	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) {
-		cfg.MaxRetries = new(2)
-		cfg.RequestTimeout = 100 * time.Millisecond
-	})
-	p.mock.SetFault(always(mockportal.Fault{Latency: 5 * time.Second}))
-	start := time.Now()
-	_, err := c.MyProviders(testCtx(t, 20*time.Second))
-	el := time.Since(start)
-	te := asError[*TransportError](t, err)
-	if te.Attempts != 3 || !isTimeout(err) {
-		t.Errorf("TransportError = %+v (timeout %v)", te, isTimeout(err))
-	}
-	if el < 300*time.Millisecond || el > 2*time.Second {
-		t.Errorf("3 attempts of 100 ms took %v", el)
-	}
-	if n := p.mock.Count(mockportal.EndpointMyProviders); n != 3 {
-		t.Errorf("%d requests, want 3", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		mock, c := setupInMemory(t, mockportal.FixtureData(), mockportal.Options{}, func(cfg *Config) {
+			cfg.MaxRetries = new(2)
+			cfg.RequestTimeout = 100 * time.Millisecond
+		})
+		mock.SetFault(always(mockportal.Fault{Latency: 5 * time.Second}))
+		start := time.Now()
+		_, err := c.MyProviders(t.Context())
+		el := time.Since(start)
+		te := asError[*TransportError](t, err)
+		if te.Attempts != 3 || !isTimeout(err) {
+			t.Errorf("TransportError = %+v (timeout %v)", te, isTimeout(err))
+		}
+		// Three attempts of 100 ms and the two backoffs between them: the
+		// first is 0.5-1 ms, the second 1-2 ms (RetryWaitMin 1 ms, jittered).
+		if el < 301500*time.Microsecond || el > 303*time.Millisecond {
+			t.Errorf("3 attempts of 100 ms took %v", el)
+		}
+		if n := mock.Count(mockportal.EndpointMyProviders); n != 3 {
+			t.Errorf("%d requests, want 3", n)
+		}
 
-	// A slow first attempt followed by a quick one succeeds.
-	p.mock.ResetRequests()
-	p.mock.SetFault(faultFirst(mockportal.EndpointProviders, 1, mockportal.Fault{Latency: 5 * time.Second}))
-	if got, err := c.Providers(testCtx(t, 20*time.Second)); err != nil || len(got) != 2 {
-		t.Errorf("Providers after one timeout = %v, %v", got, err)
-	}
+		// A slow first attempt followed by a quick one succeeds.
+		mock.ResetRequests()
+		mock.SetFault(faultFirst(mockportal.EndpointProviders, 1, mockportal.Fault{Latency: 5 * time.Second}))
+		if got, err := c.Providers(t.Context()); err != nil || len(got) != 2 {
+			t.Errorf("Providers after one timeout = %v, %v", got, err)
+		}
+	})
 }
 
 func TestRetryAfterBeyondMaxGivesUp(t *testing.T) {
 	for _, status := range []int{429, 503} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, nil)
-			p.mock.SetFault(faultFirst(mockportal.EndpointMyProviders, 1, mockportal.Fault{Status: status, RetryAfter: "3600"}))
-			ctx := testCtx(t, 3*time.Second)
-			start := time.Now()
-			_, err := c.MyProviders(ctx)
-			if el := time.Since(start); el > time.Second {
-				t.Errorf("took %v", el)
-			}
-			ae := asError[*APIError](t, err)
-			if ae.StatusCode != status || ae.Attempts != 1 || ae.RetryAfter != "3600" {
-				t.Errorf("APIError = %+v", ae)
-			}
-			if status == 429 {
-				mustContain(t, err.Error(), "rate limited", "Retry-After: 3600")
-			}
-			// The client as a whole is not paused for an hour either.
-			start = time.Now()
-			if _, err := c.Providers(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if el := time.Since(start); el > time.Second {
-				t.Errorf("the next request waited %v", el)
-			}
+			synctest.Test(t, func(t *testing.T) {
+				mock, c := setupInMemory(t, mockportal.FixtureData(), mockportal.Options{}, nil)
+				mock.SetFault(faultFirst(mockportal.EndpointMyProviders, 1, mockportal.Fault{Status: status, RetryAfter: "3600"}))
+				start := time.Now()
+				_, err := c.MyProviders(t.Context())
+				if el := time.Since(start); el != 0 {
+					t.Errorf("gave up after %v, want at once", el)
+				}
+				ae := asError[*APIError](t, err)
+				if ae.StatusCode != status || ae.Attempts != 1 || ae.RetryAfter != "3600" {
+					t.Errorf("APIError = %+v", ae)
+				}
+				if status == 429 {
+					mustContain(t, err.Error(), "rate limited", "Retry-After: 3600")
+				}
+				// The client as a whole is not paused for an hour either.
+				start = time.Now()
+				if _, err := c.Providers(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if el := time.Since(start); el != 0 {
+					t.Errorf("the next request waited %v", el)
+				}
+			})
 		})
 	}
 	// A date far in the future is refused the same way.
-	p, c := setup(t, mockportal.FixtureData(), mockportal.Options{}, nil)
-	p.mock.SetFault(always(mockportal.Fault{Status: 429, RetryAfter: time.Now().Add(2 * time.Hour).UTC().Format(http.TimeFormat)}))
-	start := time.Now()
-	_, err := c.MyProviders(testCtx(t, 3*time.Second))
-	if !IsStatus(err, 429) || time.Since(start) > time.Second {
-		t.Errorf("err %v after %v", err, time.Since(start))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		mock, c := setupInMemory(t, mockportal.FixtureData(), mockportal.Options{}, nil)
+		mock.SetFault(always(mockportal.Fault{Status: 429, RetryAfter: time.Now().Add(2 * time.Hour).UTC().Format(http.TimeFormat)}))
+		start := time.Now()
+		_, err := c.MyProviders(t.Context())
+		if !IsStatus(err, 429) || time.Since(start) != 0 {
+			t.Errorf("err %v after %v", err, time.Since(start))
+		}
+	})
 }
 
 func TestThrottleIsPoolWide(t *testing.T) {
-	t.Parallel()
-	// Pages take 300 ms; page 5 is answered 429 at once. Pages 6-8, in flight
-	// beside it, finish 300 ms into the pause and free their slots: without a
-	// pool-wide pause, pages 9-11 would reach the portal then.
-	d := mockportal.Generate(21, 4, 150, genNow) // 15 pages of 10
-	p, c := setup(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = 4 })
-	type arrival struct {
-		at   time.Time
-		page string
-	}
-	var mu sync.Mutex
-	var arrivals []arrival
-	var t429 time.Time
-	p.mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
-		page := r.URL.Query().Get("page")
-		now := time.Now()
-		mu.Lock()
-		defer mu.Unlock()
-		arrivals = append(arrivals, arrival{now, page})
-		if page == "5" && t429.IsZero() {
-			t429 = now
-			return &mockportal.Fault{Status: 429, RetryAfter: "1"}
+	// Pages take 300 ms; page 5 is answered 429 (Retry-After: 1) at once.
+	// Pages 6-8, in flight beside it, finish 300 ms into the pause and free
+	// their slots: without a pool-wide pause, pages 9-11 would reach the
+	// portal then.
+	synctest.Test(t, func(t *testing.T) {
+		d := mockportal.Generate(21, 4, 150, genNow) // 15 pages of 10
+		mock, c := setupInMemory(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = 4 })
+		type arrival struct {
+			at   time.Time
+			page string
 		}
-		if page != "" {
-			return &mockportal.Fault{Latency: 300 * time.Millisecond}
+		var mu sync.Mutex
+		var arrivals []arrival
+		var t429 time.Time
+		mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+			page := r.URL.Query().Get("page")
+			now := time.Now()
+			mu.Lock()
+			defer mu.Unlock()
+			arrivals = append(arrivals, arrival{now, page})
+			if page == "5" && t429.IsZero() {
+				t429 = now
+				return &mockportal.Fault{Status: 429, RetryAfter: "1"}
+			}
+			if page != "" {
+				return &mockportal.Fault{Latency: 300 * time.Millisecond}
+			}
+			return nil
+		})
+		aros, _, err := c.ListAROs(t.Context(), genProviderID, AROQuery{})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	aros, _, err := c.ListAROs(testCtx(t, 20*time.Second), genProviderID, AROQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertSameOrder(t, idsOf(aros), expectedIDs(d, genProviderID))
-	mu.Lock()
-	defer mu.Unlock()
-	if t429.IsZero() {
-		t.Fatal("page 5 was never requested")
-	}
-	retried, held := false, 0
-	for _, a := range arrivals {
-		if off := a.at.Sub(t429); a.page != "5" && off >= 900*time.Millisecond && off < 1500*time.Millisecond {
-			held++
+		assertSameOrder(t, idsOf(aros), expectedIDs(d, genProviderID))
+		if t429.IsZero() {
+			t.Fatal("page 5 was never requested")
 		}
-		off := a.at.Sub(t429)
-		if off > 100*time.Millisecond && off < 900*time.Millisecond {
-			t.Errorf("page %s reached the portal %v after the 429 with Retry-After: 1", a.page, off)
-		}
-		if a.page == "5" && off > 0 {
-			retried = true
-			if off < 900*time.Millisecond {
-				t.Errorf("page 5 retried after %v", off)
+		retried, held := false, 0
+		for _, a := range arrivals {
+			off := a.at.Sub(t429)
+			if off > 0 && off < time.Second {
+				t.Errorf("page %s reached the portal %v after the 429 with Retry-After: 1", a.page, off)
+			}
+			if a.page == "5" && off > 0 {
+				retried = true
+			}
+			if a.page != "5" && off >= time.Second {
+				held++
 			}
 		}
-	}
-	if !retried {
-		t.Error("page 5 was not retried")
-	}
-	if held == 0 {
-		t.Error("no other page was held back until the pause ended: the test did not exercise the throttle")
-	}
+		if !retried {
+			t.Error("page 5 was not retried")
+		}
+		if held == 0 {
+			t.Error("no other page was held back until the pause ended: the test did not exercise the throttle")
+		}
+	})
 }
 
 func TestAPIKeyNeverInErrors(t *testing.T) {

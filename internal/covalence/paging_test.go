@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
@@ -145,84 +146,93 @@ func TestListAROsEmptyAndSingle(t *testing.T) {
 }
 
 func TestStreamAROsPageOrderWhenLaterPagesAnswerFirst(t *testing.T) {
-	d := mockportal.Generate(5, 4, 200, genNow)
-	want := expectedIDs(d, genProviderID)
-	p, c := setup(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = 8 })
-	var mu sync.Mutex
-	var finished []int
-	p.mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
-		page, err := strconv.Atoi(r.URL.Query().Get("page"))
+	synctest.Test(t, func(t *testing.T) {
+		d := mockportal.Generate(5, 4, 200, genNow)
+		want := expectedIDs(d, genProviderID)
+		mock, c := setupInMemory(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = 8 })
+		var mu sync.Mutex
+		var finished []int
+		mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+			page, err := strconv.Atoi(r.URL.Query().Get("page"))
+			if err != nil {
+				return nil // the first request
+			}
+			lat := time.Duration(20-page) * 8 * time.Millisecond
+			// Record when the answer will be sent (after the latency).
+			go func() {
+				time.Sleep(lat)
+				mu.Lock()
+				finished = append(finished, page)
+				mu.Unlock()
+			}()
+			return &mockportal.Fault{Latency: lat}
+		})
+		var got []string
+		var calls int
+		st, err := c.StreamAROs(t.Context(), genProviderID, AROQuery{}, func(items []ARO) (bool, error) {
+			calls++
+			if len(items) != 10 {
+				t.Errorf("page handed over with %d items", len(items))
+			}
+			got = append(got, idsOf(items)...)
+			return false, nil
+		})
 		if err != nil {
-			return nil // the first request
+			t.Fatal(err)
 		}
-		lat := time.Duration(20-page) * 8 * time.Millisecond
-		// Record when the answer will be sent (after the latency).
-		go func() {
-			time.Sleep(lat)
-			mu.Lock()
-			finished = append(finished, page)
-			mu.Unlock()
-		}()
-		return &mockportal.Fault{Latency: lat}
-	})
-	var got []string
-	var calls int
-	st, err := c.StreamAROs(testCtx(t, 30*time.Second), genProviderID, AROQuery{}, func(items []ARO) (bool, error) {
-		calls++
-		if len(items) != 10 {
-			t.Errorf("page handed over with %d items", len(items))
+		assertUniqueIDs(t, got)
+		assertSameOrder(t, got, want)
+		if calls != 20 || st.Pages != 20 || st.Sequential {
+			t.Errorf("%d calls, stats %+v", calls, st)
 		}
-		got = append(got, idsOf(items)...)
-		return false, nil
+		synctest.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if slices.IsSorted(finished) {
+			t.Errorf("pages answered in order %v: the test did not make later pages answer first", finished)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUniqueIDs(t, got)
-	assertSameOrder(t, got, want)
-	if calls != 20 || st.Pages != 20 || st.Sequential {
-		t.Errorf("%d calls, stats %+v", calls, st)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if slices.IsSorted(finished) {
-		t.Errorf("pages answered in order %v: the test did not make later pages answer first", finished)
-	}
 }
 
 func TestStreamAROsRunsPagesInParallel(t *testing.T) {
 	d := mockportal.Generate(6, 4, 210, genNow) // 21 pages of 10: the first, then 20 in parallel
 	for _, par := range []int{1, 4} {
 		t.Run(fmt.Sprintf("parallel%d", par), func(t *testing.T) {
-			t.Parallel()
-			p, c := setup(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = par })
-			var inflight, peak atomic.Int32
-			p.mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
-				if r.URL.Query().Get("page") == "" {
-					return nil
-				}
-				n := inflight.Add(1)
-				for {
-					old := peak.Load()
-					if n <= old || peak.CompareAndSwap(old, n) {
-						break
+			synctest.Test(t, func(t *testing.T) {
+				mock, c := setupInMemory(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) { cfg.MaxParallel = par })
+				var inflight, peak atomic.Int32
+				mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+					if r.URL.Query().Get("page") == "" {
+						return nil
 					}
+					n := inflight.Add(1)
+					for {
+						old := peak.Load()
+						if n <= old || peak.CompareAndSwap(old, n) {
+							break
+						}
+					}
+					time.Sleep(50 * time.Millisecond)
+					inflight.Add(-1)
+					return nil
+				})
+				start := time.Now()
+				aros, st, err := c.ListAROs(t.Context(), genProviderID, AROQuery{})
+				if err != nil {
+					t.Fatal(err)
 				}
-				time.Sleep(50 * time.Millisecond)
-				inflight.Add(-1)
-				return nil
+				assertSameOrder(t, idsOf(aros), expectedIDs(d, genProviderID))
+				if st.Requests != 21 {
+					t.Errorf("%d requests, want 21", st.Requests)
+				}
+				if got := peak.Load(); int(got) != par {
+					t.Errorf("peak concurrent page requests = %d, want MaxParallel = %d", got, par)
+				}
+				// 20 pages of 50 ms, par at a time.
+				if el, want := time.Since(start), time.Duration(20/par)*50*time.Millisecond; el != want {
+					t.Errorf("the read took %v, want %v", el, want)
+				}
 			})
-			aros, st, err := c.ListAROs(testCtx(t, 30*time.Second), genProviderID, AROQuery{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			assertSameOrder(t, idsOf(aros), expectedIDs(d, genProviderID))
-			if st.Requests != 21 {
-				t.Errorf("%d requests, want 21", st.Requests)
-			}
-			if got := peak.Load(); int(got) != par {
-				t.Errorf("peak concurrent page requests = %d, want MaxParallel = %d", got, par)
-			}
 		})
 	}
 }
@@ -346,44 +356,51 @@ func TestStreamAROsStop(t *testing.T) {
 		{4, 2, 1 + 1 + 2*4 + 1}, // at most the held-ahead window beyond the consumer
 	} {
 		t.Run(fmt.Sprintf("parallel%d/stop%d", tc.par, tc.stopAt), func(t *testing.T) {
-			var sent atomic.Int32 // attempts the client started
-			p, c := setup(t, d, mockportal.Options{PageCap: 5}, func(cfg *Config) {
-				cfg.MaxParallel = tc.par
-				cfg.WrapTransport = func(next http.RoundTripper) http.RoundTripper {
-					return rtFunc(func(r *http.Request) (*http.Response, error) {
-						sent.Add(1)
-						return next.RoundTrip(r)
-					})
+			synctest.Test(t, func(t *testing.T) {
+				var sent atomic.Int32 // attempts the client started
+				mock, c := setupInMemory(t, d, mockportal.Options{PageCap: 5}, func(cfg *Config) {
+					cfg.MaxParallel = tc.par
+					inner := cfg.WrapTransport
+					cfg.WrapTransport = func(next http.RoundTripper) http.RoundTripper {
+						rt := inner(next)
+						return rtFunc(func(r *http.Request) (*http.Response, error) {
+							sent.Add(1)
+							return rt.RoundTrip(r)
+						})
+					}
+				})
+				mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+					if r.URL.Query().Get("page") != "" {
+						return &mockportal.Fault{Latency: 10 * time.Millisecond}
+					}
+					return nil
+				})
+				calls := 0
+				st, err := c.StreamAROs(t.Context(), genProviderID, AROQuery{}, func([]ARO) (bool, error) {
+					calls++
+					return calls == tc.stopAt, nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if calls != tc.stopAt || !st.Stopped {
+					t.Errorf("%d calls, Stopped %v", calls, st.Stopped)
+				}
+				n := int(sent.Load())
+				if n < tc.stopAt || n > tc.maxReqs || st.Requests != n {
+					t.Errorf("%d page requests sent (stats %d), want %d..%d (20 pages exist)", n, st.Requests, tc.stopAt, tc.maxReqs)
+				}
+				// Every goroutine of the read has finished or is blocked
+				// for good: nothing more is sent.
+				time.Sleep(time.Second)
+				synctest.Wait()
+				if m := int(sent.Load()); m != n {
+					t.Errorf("requests went on after the read returned: %d -> %d", n, m)
+				}
+				if m := mock.Count(mockportal.EndpointAROs); m > n {
+					t.Errorf("the portal saw %d requests, the client sent %d", m, n)
 				}
 			})
-			p.mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
-				if r.URL.Query().Get("page") != "" {
-					return &mockportal.Fault{Latency: 10 * time.Millisecond}
-				}
-				return nil
-			})
-			calls := 0
-			st, err := c.StreamAROs(testCtx(t, 10*time.Second), genProviderID, AROQuery{}, func([]ARO) (bool, error) {
-				calls++
-				return calls == tc.stopAt, nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if calls != tc.stopAt || !st.Stopped {
-				t.Errorf("%d calls, Stopped %v", calls, st.Stopped)
-			}
-			n := int(sent.Load())
-			if n < tc.stopAt || n > tc.maxReqs || st.Requests != n {
-				t.Errorf("%d page requests sent (stats %d), want %d..%d (20 pages exist)", n, st.Requests, tc.stopAt, tc.maxReqs)
-			}
-			time.Sleep(60 * time.Millisecond)
-			if m := int(sent.Load()); m != n {
-				t.Errorf("requests went on after the read returned: %d -> %d", n, m)
-			}
-			if m := p.mock.Count(mockportal.EndpointAROs); m > n {
-				t.Errorf("the portal saw %d requests, the client sent %d", m, n)
-			}
 		})
 	}
 	// A PageFunc error ends the read with that error.
@@ -403,42 +420,48 @@ func TestStreamAROsContextCancel(t *testing.T) {
 		first bool // make the first request slow
 	}{{"first", 4, true}, {"sequential", 1, false}, {"parallel", 4, false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			p, c := setup(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) {
-				cfg.MaxParallel = tc.par
-				cfg.RequestTimeout = time.Minute
-			})
-			p.mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
-				if tc.first || r.URL.Query().Get("page") != "" {
-					return &mockportal.Fault{Latency: 20 * time.Second}
+			synctest.Test(t, func(t *testing.T) {
+				mock, c := setupInMemory(t, d, mockportal.Options{PageCap: 10}, func(cfg *Config) {
+					cfg.MaxParallel = tc.par
+					cfg.RequestTimeout = time.Minute
+				})
+				mock.SetFault(func(_ mockportal.Endpoint, _ int, r *http.Request) *mockportal.Fault {
+					if tc.first || r.URL.Query().Get("page") != "" {
+						return &mockportal.Fault{Latency: 20 * time.Second}
+					}
+					return nil
+				})
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				time.AfterFunc(150*time.Millisecond, cancel)
+				start := time.Now()
+				_, _, err := c.ListAROs(ctx, genProviderID, AROQuery{})
+				if el := time.Since(start); el != 150*time.Millisecond {
+					t.Errorf("the read returned %v in, want at the cancel (150 ms)", el)
 				}
-				return nil
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("err = %v, want context.Canceled", err)
+				}
 			})
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			time.AfterFunc(150*time.Millisecond, cancel)
-			start := time.Now()
-			_, _, err := c.ListAROs(ctx, genProviderID, AROQuery{})
-			if el := time.Since(start); el > 2*time.Second {
-				t.Errorf("the read took %v after a cancel at 150ms", el)
-			}
-			if !errors.Is(err, context.Canceled) {
-				t.Errorf("err = %v, want context.Canceled", err)
-			}
 		})
 	}
 	t.Run("deadline", func(t *testing.T) {
-		t.Parallel()
-		p, c := setup(t, d, mockportal.Options{PageCap: 10}, nil)
-		p.mock.SetFault(func(mockportal.Endpoint, int, *http.Request) *mockportal.Fault {
-			return &mockportal.Fault{Latency: 20 * time.Second}
+		synctest.Test(t, func(t *testing.T) {
+			mock, c := setupInMemory(t, d, mockportal.Options{PageCap: 10}, nil)
+			mock.SetFault(func(mockportal.Endpoint, int, *http.Request) *mockportal.Fault {
+				return &mockportal.Fault{Latency: 20 * time.Second}
+			})
+			ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, _, err := c.ListAROs(ctx, genProviderID, AROQuery{})
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("err = %v, want context.DeadlineExceeded", err)
+			}
+			if el := time.Since(start); el != 100*time.Millisecond {
+				t.Errorf("the read returned %v in, want at the deadline (100 ms)", el)
+			}
 		})
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-		defer cancel()
-		_, _, err := c.ListAROs(ctx, genProviderID, AROQuery{})
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("err = %v, want context.DeadlineExceeded", err)
-		}
 	})
 }
 
