@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"runtime"
 	"runtime/debug"
 	"sync"
 )
@@ -26,6 +27,18 @@ const defaultReadGCPercent = 35
 // all: a heap the runtime itself does not consider worth collecting.
 const largeReadState = 4 << 20
 
+// sendGCPercent is the GC percent from the forced collection at the end of a
+// large read until the collector frees that read's state, that is until gRPC
+// has sent it. gRPC copies the state into its message in one copy as large as
+// the state, which the runtime cannot preempt. With the percent restored at
+// once, the heap left after the forced collection (about the state itself)
+// reaches its goal during that copy: the collection that starts then waits
+// for the copy to end, its workers spinning on the other processors (on a
+// virtual machine, mostly in the kernel). At 200 the goal is three times that
+// heap, above the state and its copy, so no collection starts while gRPC
+// copies.
+const sendGCPercent = 200
+
 // readGC is the garbage collector's setting while fast reads run. The GC
 // percent is the process's, so it is one for every server in the process
 // (tests run several); the served read owns it through tighten.
@@ -34,38 +47,45 @@ var readGC gcGuard
 type gcGuard struct {
 	mu      sync.Mutex
 	readers int
-	saved   int  // the GC percent before the first read
+	sending int  // large states given to gRPC and not yet freed
+	saved   int  // the GC percent before the first read or send
 	large   bool // a read since the first ended with a large state
 	// free forces the collection (debug.FreeOSMemory when nil; tests count).
 	free func()
+	// watch calls done once state is freed (runtime.AddCleanup when nil;
+	// tests call done themselves).
+	watch func(state []byte, done func())
 }
 
 // tighten lowers the GC percent to percent while at least one read runs
 // (never loosening a stricter setting; percent <= 0 leaves the collector
 // alone; reads that overlap keep the first one's setting). The returned
-// release, called with the size of the read's encoded state (0 if it has
-// none), undoes it when the last read ends, forcing a collection first if
-// one of the reads had a state of at least largeReadState. Releasing twice
-// counts once.
-func (g *gcGuard) tighten(percent int) (release func(stateSize int)) {
+// release, called with the read's encoded state (nil if it has none), ends
+// the read. When the last read ends, it forces a collection first if one of
+// the reads had a state of at least largeReadState, and then holds the GC
+// percent at sendGCPercent or looser until that state is freed; otherwise it
+// restores the percent at once. Releasing twice counts once.
+func (g *gcGuard) tighten(percent int) (release func(state []byte)) {
 	if percent <= 0 {
-		return func(int) {}
+		return func([]byte) {}
 	}
 	g.mu.Lock()
-	if g.readers == 0 {
+	if g.readers == 0 && g.sending == 0 {
 		g.saved = debug.SetGCPercent(percent)
-		if g.saved >= 0 && g.saved < percent {
-			debug.SetGCPercent(g.saved)
-		}
+	} else if g.readers == 0 {
+		debug.SetGCPercent(percent)
+	}
+	if g.readers == 0 && g.saved >= 0 && g.saved < percent {
+		debug.SetGCPercent(g.saved)
 	}
 	g.readers++
 	g.mu.Unlock()
 	var once sync.Once
-	return func(stateSize int) {
+	return func(state []byte) {
 		once.Do(func() {
 			g.mu.Lock()
 			defer g.mu.Unlock()
-			g.large = g.large || stateSize >= largeReadState
+			g.large = g.large || len(state) >= largeReadState
 			g.readers--
 			if g.readers > 0 {
 				return
@@ -76,9 +96,42 @@ func (g *gcGuard) tighten(percent int) (release func(stateSize int)) {
 				} else {
 					debug.FreeOSMemory()
 				}
+				if len(state) > 0 {
+					g.sending++
+					g.watchState(state)
+				}
 			}
-			debug.SetGCPercent(g.saved)
+			g.settle()
 			g.large = false
 		})
 	}
+}
+
+// watchState arranges for the end of the send of state.
+func (g *gcGuard) watchState(state []byte) {
+	done := func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		g.sending--
+		g.settle()
+	}
+	if g.watch != nil {
+		g.watch(state, done)
+		return
+	}
+	runtime.AddCleanup(&state[0], func(done func()) { done() }, done)
+}
+
+// settle sets the GC percent for when no read runs: the saved one, or
+// sendGCPercent while a large state is being sent and the saved one is
+// stricter (a collector turned off stays off). g.mu must be held.
+func (g *gcGuard) settle() {
+	if g.readers > 0 {
+		return
+	}
+	p := g.saved
+	if g.sending > 0 && p >= 0 && p < sendGCPercent {
+		p = sendGCPercent
+	}
+	debug.SetGCPercent(p)
 }

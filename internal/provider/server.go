@@ -105,7 +105,7 @@ func (s *server) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	s.arosReads.fast.Add(1)
 	release := readGC.tighten(s.opts.readGCPercent)
 	state, diags := s.fastReadAROs(ctx, req.Config)
-	release(len(state))
+	release(state)
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: toProtoDiags(diags)}
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
