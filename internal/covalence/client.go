@@ -253,7 +253,7 @@ func classify(status int, retryAfterHeader string, err error, now time.Time) (v 
 		}
 		return failure, 0, false
 	}
-	retryAfter, hasRetryAfter = parseRetryAfter(retryAfterHeader, now)
+	retryAfter, hasRetryAfter = ParseRetryAfter(retryAfterHeader, now)
 	switch status {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable,
 		http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -17,30 +16,16 @@ import (
 
 // The rate-limit tests run in a synctest bubble: time is fake (the mock's
 // latency, its token bucket, Retry-After pauses, backoffs), so their times
-// are exact. The client reaches the mock through handlerTransport, in
-// memory: a bubble cannot use real sockets.
-
-// handlerTransport serves every request with h in memory.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	if err := r.Context().Err(); err != nil {
-		return nil, err
-	}
-	resp := rec.Result()
-	resp.Request = r
-	return resp, nil
-}
+// are exact. The client reaches the mock in memory (mockportal's
+// Transport): a bubble cannot use real sockets.
 
 // setupInMemory is setup for a bubble: a mock portal and a fast client
-// that reaches it through handlerTransport.
+// that reaches it in memory.
 func setupInMemory(t *testing.T, data *mockportal.Data, opts mockportal.Options, tweak func(*Config)) (*mockportal.Server, *Client) {
 	t.Helper()
 	mock := mockportal.New(data, opts)
 	cfg := fastConfig("http://portal.test")
-	cfg.WrapTransport = func(http.RoundTripper) http.RoundTripper { return handlerTransport{mock} }
+	cfg.WrapTransport = func(http.RoundTripper) http.RoundTripper { return mock.Transport() }
 	if tweak != nil {
 		tweak(&cfg)
 	}

@@ -8,8 +8,10 @@ import (
 	"time"
 )
 
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+// ParseRetryAfter reads a Retry-After header: delay seconds (at most a day)
+// or an HTTP date (a date in the past is no delay). ok is false for an empty
+// or unreadable header, or a negative number.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false

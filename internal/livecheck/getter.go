@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
 
 // errBudget ends the probes once the request budget is used up.
@@ -22,9 +24,9 @@ var errBudget = errors.New("request budget used up")
 // maxBody bounds one answer read into memory.
 const maxBody = 64 << 20
 
-// maxRetryAfter is the longest Retry-After the check waits; the provider
-// gives up beyond it too.
-const maxRetryAfter = 60 * time.Second
+// maxRetryAfter is the longest Retry-After the check waits: the client's,
+// beyond which the provider gives up too.
+const maxRetryAfter = covalence.MaxRetryAfter
 
 // refusalRetries is how many times one request is sent again after a 429 or
 // 503.
@@ -92,7 +94,7 @@ func (g *getter) get(ctx context.Context, q url.Values, path ...string) (*reply,
 		ra := r.header.Get("Retry-After")
 		g.recordRefusal(r.status, ra)
 		if ra != "" {
-			if d, ok := parseRetryAfter(ra, time.Now()); ok {
+			if d, ok := covalence.ParseRetryAfter(ra, time.Now()); ok {
 				if d > maxRetryAfter {
 					return r, nil
 				}
@@ -167,21 +169,6 @@ func displayQuery(q url.Values) string {
 		return q.Encode()
 	}
 	return s
-}
-
-// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
-		}
-		return time.Duration(min(s, 86400)) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(0, t.Sub(now)), true
-	}
-	return 0, false
 }
 
 // decodeJSON decodes a body keeping numbers as json.Number, so that the

@@ -181,7 +181,7 @@ func (c *check) failed(p *Point, r *reply, err error) bool {
 		case http.StatusForbidden:
 			p.Detail += ": the API key lacks access"
 		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-			if d, ok := parseRetryAfter(r.header.Get("Retry-After"), time.Now()); ok && d > maxRetryAfter {
+			if d, ok := covalence.ParseRetryAfter(r.header.Get("Retry-After"), time.Now()); ok && d > maxRetryAfter {
 				p.Detail += fmt.Sprintf(" with Retry-After %s, beyond the %s the provider waits: its read would fail", d, maxRetryAfter)
 				break
 			}

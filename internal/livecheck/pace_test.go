@@ -3,7 +3,6 @@ package livecheck
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -12,22 +11,12 @@ import (
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
-// handlerTransport serves requests with an http.Handler in memory, so that
-// a check runs inside a synctest bubble on its fake clock.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	return rec.Result(), nil
-}
-
 func TestPacing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := mockportal.New(estate(300), mockportal.Options{APIKey: testKey, PageBase: 1, PageCap: 1000})
 		start := time.Now()
 		rep, _, err := Run(context.Background(), Config{BaseURL: "http://portal.test/v1", APIKey: testKey,
-			HTTPClient: &http.Client{Transport: handlerTransport{srv}}})
+			HTTPClient: &http.Client{Transport: srv.Transport()}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +49,7 @@ func TestRateLimitedPortal(t *testing.T) {
 					return nil
 				})
 				rep, scrub, err := Run(context.Background(), Config{BaseURL: "http://portal.test/v1", APIKey: testKey,
-					MaxRequests: 300, HTTPClient: &http.Client{Transport: handlerTransport{srv}}})
+					MaxRequests: 300, HTTPClient: &http.Client{Transport: srv.Transport()}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -92,7 +81,7 @@ func TestPortalRefusingEverything(t *testing.T) {
 			Limits: mockportal.Limits{RefuseAll: true, RetryAfter: "2"}})
 		start := time.Now()
 		rep, _, err := Run(context.Background(), Config{BaseURL: "http://portal.test/v1", APIKey: testKey,
-			HTTPClient: &http.Client{Transport: handlerTransport{srv}}})
+			HTTPClient: &http.Client{Transport: srv.Transport()}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +103,7 @@ func TestRetryAfterBeyondWhatTheProviderWaits(t *testing.T) {
 		srv := mockportal.New(estate(30), mockportal.Options{APIKey: testKey, PageBase: 1,
 			Limits: mockportal.Limits{RefuseAll: true, RetryAfter: "120"}})
 		rep, _, err := Run(context.Background(), Config{BaseURL: "http://portal.test/v1", APIKey: testKey,
-			HTTPClient: &http.Client{Transport: handlerTransport{srv}}})
+			HTTPClient: &http.Client{Transport: srv.Transport()}})
 		if err != nil {
 			t.Fatal(err)
 		}

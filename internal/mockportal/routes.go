@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
+	"net/http/httptest"
 	"path"
 	"strconv"
 	"strings"
@@ -39,6 +40,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// Transport returns an http.RoundTripper that serves every request with s in
+// memory, without a socket, so that a client inside a testing/synctest
+// bubble (where sockets cannot be used) reaches the mock on the bubble's fake
+// clock. A request whose context ends while it is served fails with the
+// context's error, as it would over a network.
+func (s *Server) Transport() http.RoundTripper { return memoryTransport{s} }
+
+type memoryTransport struct{ s *Server }
+
+func (t memoryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.s.ServeHTTP(rec, r)
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
 }
 
 // cleanPath is path.Clean keeping a trailing slash, as http.ServeMux does.

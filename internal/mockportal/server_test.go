@@ -3,6 +3,8 @@ package mockportal
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"reflect"
 	"slices"
@@ -598,4 +600,33 @@ func TestPageBaseZeroValue(t *testing.T) {
 	if resp, _ := get(t, hs.URL, "/providers/p1/aros?page=-1", testKey); resp.StatusCode != 400 {
 		t.Fatalf("page -1: %d", resp.StatusCode)
 	}
+}
+
+// TestTransport: the in-memory transport serves like the network does, and a
+// request whose context ends while it is served fails with that error.
+func TestTransport(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := New(smallData(), Options{Latency: time.Second})
+		c := &http.Client{Transport: s.Transport()}
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://mock.test/v1/my_providers", nil)
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		start := time.Now()
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"Mine"`) || time.Since(start) != time.Second {
+			t.Fatalf("%d %s after %v", resp.StatusCode, body, time.Since(start))
+		}
+
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		defer cancel()
+		req, _ = http.NewRequestWithContext(ctx, http.MethodGet, "http://mock.test/v1/my_providers", nil)
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		if _, err := c.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want the context's deadline", err)
+		}
+	})
 }
