@@ -368,9 +368,9 @@ func TestRetryAfterBeyondMaxGivesUp(t *testing.T) {
 }
 
 func TestThrottleIsPoolWide(t *testing.T) {
-	// Pages take 300 ms; page 5 is answered 429 (Retry-After: 1) at once.
-	// Pages 6-8, in flight beside it, finish 300 ms into the pause and free
-	// their slots: without a pool-wide pause, pages 9-11 would reach the
+	// Pages take 300 ms; page 5 is answered 429 (Retry-After: 1) after
+	// 100 ms. Pages 6-8, sent beside it, finish 200 ms into the pause and
+	// free their slots: without a pool-wide pause, pages 9-11 would reach the
 	// portal then.
 	synctest.Test(t, func(t *testing.T) {
 		d := mockportal.Generate(21, 4, 150, genNow) // 15 pages of 10
@@ -390,7 +390,7 @@ func TestThrottleIsPoolWide(t *testing.T) {
 			arrivals = append(arrivals, arrival{now, page})
 			if page == "5" && t429.IsZero() {
 				t429 = now
-				return &mockportal.Fault{Status: 429, RetryAfter: "1"}
+				return &mockportal.Fault{Status: 429, RetryAfter: "1", Latency: 100 * time.Millisecond}
 			}
 			if page != "" {
 				return &mockportal.Fault{Latency: 300 * time.Millisecond}
@@ -405,24 +405,30 @@ func TestThrottleIsPoolWide(t *testing.T) {
 		if t429.IsZero() {
 			t.Fatal("page 5 was never requested")
 		}
-		retried, held := false, 0
+		// The 429 answers 100 ms in and pauses the pool for 1 s from then.
+		pauseEnd := 100*time.Millisecond + time.Second
+		retried, beside, held := false, 0, 0
 		for _, a := range arrivals {
 			off := a.at.Sub(t429)
-			if off > 0 && off < time.Second {
-				t.Errorf("page %s reached the portal %v after the 429 with Retry-After: 1", a.page, off)
-			}
-			if a.page == "5" && off > 0 {
+			switch {
+			case off > 0 && off < pauseEnd:
+				t.Errorf("page %s reached the portal %v after the 429 was asked for, during the pause (until %v)", a.page, off, pauseEnd)
+			case a.page == "5" && off > 0:
 				retried = true
-			}
-			if a.page != "5" && off >= time.Second {
+				if off != pauseEnd {
+					t.Errorf("page 5 retried %v after its 429 was asked for, want %v", off, pauseEnd)
+				}
+			case a.page != "5" && off == 0:
+				beside++ // in flight beside the 429, freeing its slot 300 ms in
+			case a.page != "5" && off >= pauseEnd:
 				held++
 			}
 		}
 		if !retried {
 			t.Error("page 5 was not retried")
 		}
-		if held == 0 {
-			t.Error("no other page was held back until the pause ended: the test did not exercise the throttle")
+		if beside == 0 || held == 0 {
+			t.Errorf("%d pages in flight beside the 429, %d held until the pause ended: the test did not exercise the pool-wide pause", beside, held)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package mockportal
 import (
 	"context"
 	"crypto/subtle"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path"
@@ -45,19 +46,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Transport returns an http.RoundTripper that serves every request with s in
 // memory, without a socket, so that a client inside a testing/synctest
 // bubble (where sockets cannot be used) reaches the mock on the bubble's fake
-// clock. A request whose context ends while it is served fails with the
-// context's error, as it would over a network.
+// clock. It fails a request as a network would: with the context's error if
+// the context ends while it is served, with io.ErrUnexpectedEOF if a fault
+// drops the connection.
 func (s *Server) Transport() http.RoundTripper { return memoryTransport{s} }
 
 type memoryTransport struct{ s *Server }
 
-func (t memoryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (t memoryTransport) RoundTrip(r *http.Request) (resp *http.Response, err error) {
+	if r.Body != nil {
+		defer r.Body.Close()
+	}
+	defer func() {
+		// A dropped connection aborts the handler (drop), which the
+		// net/http server would recover.
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				panic(v)
+			}
+			resp, err = nil, io.ErrUnexpectedEOF
+		}
+	}()
 	rec := httptest.NewRecorder()
 	t.s.ServeHTTP(rec, r)
 	if err := r.Context().Err(); err != nil {
 		return nil, err
 	}
-	resp := rec.Result()
+	resp = rec.Result()
 	resp.Request = r
 	return resp, nil
 }

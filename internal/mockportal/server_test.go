@@ -628,5 +628,13 @@ func TestTransport(t *testing.T) {
 		if _, err := c.Do(req); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v, want the context's deadline", err)
 		}
+
+		// A dropped connection is an error, not a panic.
+		s.SetFault(func(Endpoint, int, *http.Request) *Fault { return &Fault{Drop: true} })
+		req, _ = http.NewRequestWithContext(t.Context(), http.MethodGet, "http://mock.test/v1/my_providers", nil)
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		if _, err := c.Do(req); !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatalf("dropped connection: err = %v, want io.ErrUnexpectedEOF", err)
+		}
 	})
 }

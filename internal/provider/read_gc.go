@@ -27,16 +27,20 @@ const defaultReadGCPercent = 35
 // all: a heap the runtime itself does not consider worth collecting.
 const largeReadState = 4 << 20
 
-// sendGCPercent is the GC percent from the forced collection at the end of a
-// large read until the collector frees that read's state, that is until gRPC
-// has sent it. gRPC copies the state into its message in one copy as large as
-// the state, which the runtime cannot preempt. With the percent restored at
-// once, the heap left after the forced collection (about the state itself)
-// reaches its goal during that copy: the collection that starts then waits
-// for the copy to end, its workers spinning on the other processors (on a
-// virtual machine, mostly in the kernel). At 200 the goal is three times that
-// heap, above the state and its copy, so no collection starts while gRPC
-// copies.
+// sendGCPercent is the GC percent, when no read runs, from the end of a large
+// read until the collector frees that read's state. gRPC copies the state
+// into its message in one copy as large as the state, which the runtime
+// cannot preempt. With the percent restored at once, the heap left after the
+// forced collection (about the state itself) reaches its goal during that
+// copy: the collection that starts then waits for the copy to end, its
+// workers spinning on the other processors (on a virtual machine, mostly in
+// the kernel). At 200 the goal is three times that heap, above the state and
+// its copy, so no collection starts while gRPC copies. The state is freed by
+// the first collection after gRPC has sent it, which at 200 starts once the
+// heap has grown to about three times the state: that bounds what the hold
+// costs in memory. A GC percent set for the process (GOGC) below 200 is
+// loosened to 200 for that time; one above it, or the collector turned off,
+// is kept.
 const sendGCPercent = 200
 
 // readGC is the garbage collector's setting while fast reads run. The GC
@@ -62,9 +66,10 @@ type gcGuard struct {
 // alone; reads that overlap keep the first one's setting). The returned
 // release, called with the read's encoded state (nil if it has none), ends
 // the read. When the last read ends, it forces a collection first if one of
-// the reads had a state of at least largeReadState, and then holds the GC
-// percent at sendGCPercent or looser until that state is freed; otherwise it
-// restores the percent at once. Releasing twice counts once.
+// the reads had a state of at least largeReadState. Every such state holds
+// the GC percent at sendGCPercent or looser, once no read runs, until the
+// state is freed; without one the percent is restored at once. Releasing
+// twice counts once.
 func (g *gcGuard) tighten(percent int) (release func(state []byte)) {
 	if percent <= 0 {
 		return func([]byte) {}
@@ -85,7 +90,12 @@ func (g *gcGuard) tighten(percent int) (release func(state []byte)) {
 		once.Do(func() {
 			g.mu.Lock()
 			defer g.mu.Unlock()
-			g.large = g.large || len(state) >= largeReadState
+			if len(state) >= largeReadState {
+				// Watched even while other reads run: its send may outlast them.
+				g.large = true
+				g.sending++
+				g.watchState(state)
+			}
 			g.readers--
 			if g.readers > 0 {
 				return
@@ -95,10 +105,6 @@ func (g *gcGuard) tighten(percent int) (release func(state []byte)) {
 					g.free()
 				} else {
 					debug.FreeOSMemory()
-				}
-				if len(state) > 0 {
-					g.sending++
-					g.watchState(state)
 				}
 			}
 			g.settle()

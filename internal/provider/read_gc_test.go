@@ -101,6 +101,22 @@ func TestReadGCHoldsWhileALargeStateIsSent(t *testing.T) {
 		t.Fatalf("after a read without a state: %d states watched, GC percent %d", len(sent), percent())
 	}
 
+	// Overlapping reads: a large one that ends first is held once the last
+	// ends, small or without a state, until its own state is freed.
+	large, small := g.tighten(35), g.tighten(35)
+	large(make([]byte, largeReadState))
+	if len(sent) != 2 || percent() != 35 {
+		t.Fatalf("a large read ended beside another: %d states watched, GC percent %d, want 2 and 35", len(sent), percent())
+	}
+	small(nil)
+	if percent() != sendGCPercent {
+		t.Fatalf("the last read ended while the large state is sent: GC percent %d, want %d", percent(), sendGCPercent)
+	}
+	sent[1]()
+	if percent() != 100 {
+		t.Fatalf("after the large state was sent: GC percent %d, want 100", percent())
+	}
+
 	// A looser saved percent, or the collector off, is kept through the send.
 	for _, saved := range []int{300, -1} {
 		debug.SetGCPercent(saved)
