@@ -435,7 +435,9 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func joinIDs(ids []string, n int) string {
+// joinIDs lists the first three IDs and how many more there are.
+func joinIDs(ids []string) string {
+	const n = 3
 	if len(ids) > n {
 		return strings.Join(ids[:n], ", ") + fmt.Sprintf(" and %d more", len(ids)-n)
 	}

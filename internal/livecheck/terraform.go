@@ -355,7 +355,7 @@ func (c *check) compareOutputs(answers, funcs *Point, outputs map[string]struct 
 	var provs []string
 	if get("provider_ids", &provs) {
 		if !slices.Equal(provs, c.tf.myProviders) {
-			wrong = append(wrong, fmt.Sprintf("covalence_providers lists %d providers (%s), my_providers %d", len(provs), joinIDs(provs, 3), len(c.tf.myProviders)))
+			wrong = append(wrong, fmt.Sprintf("covalence_providers lists %d providers (%s), my_providers %d", len(provs), joinIDs(provs), len(c.tf.myProviders)))
 		} else {
 			ok = append(ok, "covalence_providers: "+plural(len(provs), "provider", "providers"))
 		}
