@@ -25,10 +25,7 @@ report_dir="${LIVE_REPORT_DIR:-$root}"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/covalence-live.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/bin"
 go build -o "$tmp/bin/" . ./internal/cmd/livecheck
 
 export CHECKPOINT_DISABLE=1
-rc=0
-"$tmp/bin/livecheck" -terraform "$tf" -provider-dir "$tmp/bin" -work-dir "$tmp/work" -report-dir "$report_dir" || rc=$?
-exit "$rc"
+"$tmp/bin/livecheck" -terraform "$tf" -provider-dir "$tmp/bin" -work-dir "$tmp/work" -report-dir "$report_dir"

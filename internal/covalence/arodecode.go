@@ -315,12 +315,11 @@ func intField[T any](name string, at func(*T) **int) jsonField[T] {
 		if err != nil {
 			return false
 		}
-		n, err := strconv.ParseInt(string(num), 10, 64)
+		n, err := strconv.Atoi(string(num)) // refuses what does not fit an int, as encoding/json does
 		if err != nil {
 			return false
 		}
-		i := int(n)
-		*dst = &i
+		*dst = &n
 		return true
 	}}
 }

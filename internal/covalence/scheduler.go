@@ -2,6 +2,7 @@ package covalence
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -93,7 +94,7 @@ func (s *scheduler) acquire(ctx context.Context, rd *Read, opt acquireOptions) (
 		s.ring = append(s.ring, q)
 	}
 	if opt.retry {
-		q.waiters = append([]*waiter{w}, q.waiters...)
+		q.waiters = slices.Insert(q.waiters, 0, w)
 	} else {
 		q.waiters = append(q.waiters, w)
 	}
@@ -119,19 +120,13 @@ func (s *scheduler) acquire(ctx context.Context, rd *Read, opt acquireOptions) (
 
 // removeLocked takes a waiter that gave up out of its queue.
 func (s *scheduler) removeLocked(q *readQueue, w *waiter) {
-	for i, x := range q.waiters {
-		if x == w {
-			q.waiters = append(q.waiters[:i], q.waiters[i+1:]...)
-			break
-		}
+	if i := slices.Index(q.waiters, w); i >= 0 {
+		q.waiters = slices.Delete(q.waiters, i, i+1)
 	}
 	if len(q.waiters) == 0 && s.queues[q.read] == q {
 		delete(s.queues, q.read)
-		for i, x := range s.ring {
-			if x == q {
-				s.ring = append(s.ring[:i], s.ring[i+1:]...)
-				break
-			}
+		if i := slices.Index(s.ring, q); i >= 0 {
+			s.ring = slices.Delete(s.ring, i, i+1)
 		}
 	}
 }

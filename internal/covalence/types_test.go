@@ -30,3 +30,21 @@ func TestAROFieldsAreTheContract(t *testing.T) {
 		}
 	}
 }
+
+// TestValueSetsAreTheContract: the client's value sets are the mock
+// portal's, which cannot import them (this package's tests import the mock).
+func TestValueSetsAreTheContract(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		client, mock []string
+	}{
+		{"Severities", Severities, mockportal.Severities},
+		{"Statuses", Statuses, mockportal.Statuses},
+		{"Resolutions", Resolutions, mockportal.Resolutions},
+		{"Types", Types, mockportal.Types},
+	} {
+		if !slices.Equal(tc.client, tc.mock) {
+			t.Errorf("covalence.%s = %q, the mock's %q", tc.name, tc.client, tc.mock)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -276,7 +277,7 @@ func (c *check) byID(ctx context.Context) {
 	switch {
 	case len(differ) == 0:
 		same.Detail = "the ARO read by id has the same fields and values as in the list"
-	case contains(differ, "last_updated_time"):
+	case slices.Contains(differ, "last_updated_time"):
 		same.Detail = "the ARO changed between the two reads (last_updated_time moved): " + strings.Join(differ, ", ")
 	default:
 		same.Verdict, same.Impact = Deviated, Informational

@@ -19,10 +19,12 @@ package livecheck
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,7 +37,7 @@ import (
 const (
 	DefaultRequestsPerSecond = 5
 	DefaultMaxRequests       = 80
-	DefaultBaseURL           = "https://services.fieldeffect.net/v1"
+	DefaultBaseURL           = covalence.DefaultBaseURL
 )
 
 // Config is what a check needs. Only APIKey is required.
@@ -58,7 +60,7 @@ type Config struct {
 // Page sizes the probes ask for: the public clients' size, and a small one
 // that makes a few pages of any estate.
 const (
-	largePage      = 500
+	largePage      = covalence.PageLimit
 	smallPage      = 5
 	largeWalkPages = 4
 	smallWalkPages = 4
@@ -92,10 +94,8 @@ func Run(ctx context.Context, cfg Config) (*Report, *Scrubber, error) {
 	}
 	scrub := &Scrubber{}
 	scrub.Add(cfg.APIKey)
-	shown := *base
-	shown.User = nil
 	rep := &Report{
-		Tool: "terraform-provider-covalence livecheck", Started: time.Now().UTC(), BaseURL: shown.String(),
+		Tool: "terraform-provider-covalence livecheck", Started: time.Now().UTC(), BaseURL: base.String(),
 		RequestsPerSecond: cfg.RequestsPerSecond, MaxRequests: cfg.MaxRequests,
 	}
 	c := &check{
@@ -284,7 +284,7 @@ func (c *check) providers(ctx context.Context) bool {
 		list, ok := c.array(&p, r, "provider", providerRules, nil)
 		var typed []covalence.Provider
 		if ok {
-			if derr := jsonUnmarshal(r.body, &typed); derr != nil {
+			if derr := json.Unmarshal(r.body, &typed); derr != nil {
 				p.Verdict, p.Impact, p.Detail = Deviated, Breaks, "the provider cannot decode it: "+derr.Error()
 			} else {
 				p.Detail = "a JSON array of " + plural(len(list), "provider", "providers")
@@ -319,7 +319,7 @@ func (c *check) providers(ctx context.Context) bool {
 		if c.provider == "" {
 			var ids []string
 			for _, x := range all {
-				if x.Name == c.cfg.ProviderID && x.ID != "" && !contains(ids, x.ID) {
+				if x.Name == c.cfg.ProviderID && x.ID != "" && !slices.Contains(ids, x.ID) {
 					ids = append(ids, x.ID)
 				}
 			}
@@ -386,7 +386,7 @@ func (c *check) organizations(ctx context.Context) {
 		return
 	}
 	var typed []covalence.Organization
-	if derr := jsonUnmarshal(r.body, &typed); derr != nil {
+	if derr := json.Unmarshal(r.body, &typed); derr != nil {
 		p.Verdict, p.Impact, p.Detail = Deviated, Breaks, "the provider cannot decode it: "+derr.Error()
 		return
 	}
@@ -417,15 +417,6 @@ func urlValues(kv ...string) url.Values {
 		v.Set(kv[i], kv[i+1])
 	}
 	return v
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func plural(n int, one, many string) string {

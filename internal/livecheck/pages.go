@@ -10,8 +10,6 @@ import (
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
 // page is one decoded ARO page.
 type page struct {
 	asked *int // nil: sent without page

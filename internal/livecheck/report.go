@@ -1,7 +1,6 @@
 package livecheck
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -285,7 +284,6 @@ func (s *Scrubber) String(v string) string {
 }
 
 // Bytes is String for a byte slice.
-func (s *Scrubber) Bytes(v []byte) []byte { return []byte(s.String(string(bytes.Clone(v)))) }
 
 // report scrubs every string of r in place (its slices are copied first).
 func (s *Scrubber) report(r *Report) {

@@ -211,16 +211,11 @@ func (c *check) terraform(ctx context.Context, tc TerraformConfig) {
 		funcs.Verdict, funcs.Detail = NotTestable, cliName+" has no provider functions (Terraform 1.8 or OpenTofu 1.7 needed)"
 	}
 
-	base, err := url.Parse(c.rep.BaseURL)
-	if err != nil {
-		skip("base URL: " + err.Error())
-		return
-	}
 	transport := http.DefaultTransport
-	if c.cfg.HTTPClient != nil && c.cfg.HTTPClient.Transport != nil {
+	if c.cfg.HTTPClient.Transport != nil {
 		transport = c.cfg.HTTPClient.Transport
 	}
-	px, err := startProxy(base, transport)
+	px, err := startProxy(c.g.base, transport)
 	if err != nil {
 		skip("proxy: " + err.Error())
 		return

@@ -75,13 +75,14 @@ func (g *gcGuard) tighten(percent int) (release func(state []byte)) {
 		return func([]byte) {}
 	}
 	g.mu.Lock()
-	if g.readers == 0 && g.sending == 0 {
-		g.saved = debug.SetGCPercent(percent)
-	} else if g.readers == 0 {
-		debug.SetGCPercent(percent)
-	}
-	if g.readers == 0 && g.saved >= 0 && g.saved < percent {
-		debug.SetGCPercent(g.saved)
+	if g.readers == 0 {
+		prev := debug.SetGCPercent(percent)
+		if g.sending == 0 {
+			g.saved = prev // not the send hold's percent
+		}
+		if g.saved >= 0 && g.saved < percent {
+			debug.SetGCPercent(g.saved)
+		}
 	}
 	g.readers++
 	g.mu.Unlock()
