@@ -13,6 +13,8 @@
 # run's time when that is larger.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/bench.sh
+source scripts/lib/bench.sh
 
 ORGS="${BENCH_FANOUT_ORGS:-300}"
 AROS="${BENCH_FANOUT_AROS:-60000}"
@@ -33,7 +35,7 @@ stop_mock() {
 trap 'stop_mock; rm -rf "$work"' EXIT
 
 mkdir -p "$work/bin" "$work/cfg"
-go build -trimpath -o "$work/bin/terraform-provider-covalence" .
+build_plugin "$work/bin/terraform-provider-covalence"
 go build -trimpath -o "$work/bin/mockportal" ./internal/cmd/mockportal
 cat > "$work/cli.tfrc" <<EOF
 provider_installation {

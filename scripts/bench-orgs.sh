@@ -13,6 +13,8 @@
 # and (3), none in (1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/bench.sh
+source scripts/lib/bench.sh
 
 ORGS="${BENCH_ORGS_ORGS:-300}"
 LATENCY_MS="${BENCH_ORGS_LATENCY_MS:-20}"
@@ -33,7 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/bin"
-go build -trimpath -o "$work/bin/terraform-provider-covalence" .
+build_plugin "$work/bin/terraform-provider-covalence"
 go build -trimpath -o "$work/bin/mockportal" ./internal/cmd/mockportal
 cat >"$work/cli.tfrc" <<EOF
 provider_installation {
@@ -91,7 +93,6 @@ apply() {
   fi
   echo "$end - $start" | bc
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 : >"$work/plain.s"; : >"$work/details.s"; : >"$work/per_org.s"
 for _ in $(seq "$RUNS"); do

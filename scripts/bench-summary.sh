@@ -15,6 +15,8 @@
 # plugin processes terraform starts, RSS the largest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/bench.sh
+source scripts/lib/bench.sh
 
 LATENCY="${BENCH_LATENCY:-20ms}"
 PAGE_CAP="${BENCH_PAGE_CAP:-100}"
@@ -36,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/bin" "$work/plugins" "$work/cfg"
-go build -trimpath -o "$work/bin/terraform-provider-covalence" .
+build_plugin "$work/bin/terraform-provider-covalence"
 go build -trimpath -o "$work/bin/mockportal" ./internal/cmd/mockportal
 printf '#!/bin/sh\nexec /usr/bin/time -f "%%M %%U %%S" -a -o "$BENCH_TIME_LOG" "%s" "$@"\n' \
   "$work/bin/terraform-provider-covalence" >"$work/plugins/terraform-provider-covalence"

@@ -8,6 +8,8 @@
 # starts; RSS is the largest). "startup" is the same plan with no ARO read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/bench.sh
+source scripts/lib/bench.sh
 
 SIZES="${BENCH_SIZES:-1000 10000 20000 50000}"
 PACE_AROS="${BENCH_PACE_AROS:-20000}" # the read at the network's pace
@@ -39,11 +41,7 @@ fi
 
 mkdir -p "$work/bin" "$work/plugins" "$work/cfg"
 export BENCH_PLUGIN_ENV="${BENCH_PLUGIN_ENV:-}" # VAR=value ... for the provider processes only, e.g. GOMAXPROCS=1
-if [[ -n "${BENCH_PLUGIN:-}" ]]; then # a prebuilt provider, e.g. of another commit
-  cp "$BENCH_PLUGIN" "$work/bin/terraform-provider-covalence"
-else
-  go build -trimpath -o "$work/bin/terraform-provider-covalence" .
-fi
+build_plugin "$work/bin/terraform-provider-covalence"
 go build -trimpath -o "$work/bin/mockportal" ./internal/cmd/mockportal
 go build -trimpath -o "$work/bin/benchfetch" ./internal/cmd/benchfetch
 cat > "$work/plugins/terraform-provider-covalence" <<EOF
@@ -93,7 +91,6 @@ run_apply() {
 mock_stats() { curl -sf "${COVALENCE_BASE_URL%/v1}/_mock/stats"; }
 mock_reset() { curl -sf -X POST "${COVALENCE_BASE_URL%/v1}/_mock/stats/reset" >/dev/null; }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # pace_runs: the large read, as the portal sees it. Each run, against
 # one mock: terraform apply reading every ARO (fetch window = first ARO-list
