@@ -338,9 +338,6 @@ func (c *Client) getJSON(ctx context.Context, u *url.URL, out any) error {
 }
 
 func (c *Client) decode(u *url.URL, body []byte, out any) error {
-	if p, ok := out.(*itemPage[ARO]); ok && decodeAROPage(body, p) {
-		return nil // the portal's usual page, decoded without reflection
-	}
 	if err := json.Unmarshal(body, out); err != nil {
 		de := &DecodeError{Method: http.MethodGet, Path: c.rel(u), Offset: -1, Size: len(body), Err: c.scrub(err)}
 		var se *json.SyntaxError

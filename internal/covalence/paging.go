@@ -223,7 +223,7 @@ func (p *pager[T]) unapplied() []string {
 // an answer contradicts the plan (a short page, a moved total) it continues
 // sequentially from there.
 func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, fn PageFunc) (PageStats, error) {
-	return streamPages(ctx, c, providerID, q, func(a *ARO) filterFields {
+	return streamPages(ctx, c, providerID, q, decodeAROPage, func(a *ARO) filterFields {
 		f := filterFields{ID: a.ID, Status: a.Status, Resolution: a.Resolution, Type: a.Type, CreationTime: a.CreationTime}
 		if a.Organization != nil {
 			f.OrganizationID = a.Organization.ID
@@ -240,7 +240,7 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 // first total and the last one (AROs that arrive during the read move the
 // total, as for StreamAROs); anything else is a PagingError.
 func (c *Client) StreamAROSummaries(ctx context.Context, providerID string, q AROQuery, fn func([]AROSummaryItem) (bool, error)) (PageStats, error) {
-	st, err := streamPages(ctx, c, providerID, q, func(a *AROSummaryItem) filterFields {
+	st, err := streamPages(ctx, c, providerID, q, nil, func(a *AROSummaryItem) filterFields {
 		f := filterFields{ID: a.ID, Status: a.Status, Resolution: a.Resolution, Type: a.Type, CreationTime: a.CreationTime}
 		if a.Organization != nil {
 			f.OrganizationID = a.Organization.ID
@@ -259,11 +259,13 @@ func (c *Client) StreamAROSummaries(ctx context.Context, providerID string, q AR
 }
 
 // streamPages is the pager of StreamAROs for any decoded form T of an ARO;
-// fields returns what the pager checks of an item: its ID and the fields
-// the query filters on. Every item is checked against q (aroMatcher) after
+// fast decodes the portal's usual page without reflection, or declines
+// (leaving the page as it was) for encoding/json to decode it (nil: always
+// encoding/json); fields returns what the pager checks of an item: its ID
+// and the fields the query filters on. Every item is checked against q (aroMatcher) after
 // de-duplication: fn gets only those that match, the others are counted in
 // st.Dropped and st.Unapplied.
-func streamPages[T any](ctx context.Context, c *Client, providerID string, q AROQuery, fields func(*T) filterFields, fn func([]T) (bool, error)) (st PageStats, err error) {
+func streamPages[T any](ctx context.Context, c *Client, providerID string, q AROQuery, fast func([]byte, *itemPage[T]) bool, fields func(*T) filterFields, fn func([]T) (bool, error)) (st PageStats, err error) {
 	ctx, rd := StartRead(ctx) // the stream's requests, counted apart and queued with the caller's read
 	defer func() { st.Requests = rd.Stats().Requests }()
 	ctx, cancel := context.WithCancel(ctx)
@@ -295,8 +297,10 @@ func streamPages[T any](ctx context.Context, c *Client, providerID string, q ARO
 			return nil, err
 		}
 		var raw itemPage[T]
-		if err := c.decode(u, body, &raw); err != nil {
-			return nil, err
+		if fast == nil || !fast(body, &raw) {
+			if err := c.decode(u, body, &raw); err != nil {
+				return nil, err
+			}
 		}
 		if raw.Total == nil || raw.Page == nil {
 			missing := "total"
