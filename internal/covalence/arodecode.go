@@ -261,67 +261,64 @@ func stringField[T any](name string, at func(*T) *string) jsonField[T] {
 	}}
 }
 
-// stringPtrField is a *string: null or a string.
-func stringPtrField[T any](name string, at func(*T) **string) jsonField[T] {
+// nullable is a pointer field: null sets it to nil, any other value is
+// read by read, which reports whether it could.
+func nullable[T, U any](name string, at func(*T) **U, read func(*pageDecoder) (*U, bool)) jsonField[T] {
 	return jsonField[T]{name, func(d *pageDecoder, v *T) bool {
-		dst := at(v)
 		if isNull, ok := d.null(); isNull || !ok {
-			*dst = nil
+			*at(v) = nil
 			return ok
 		}
-		s, ok := d.string()
+		u, ok := read(d)
 		if ok {
-			*dst = d.newStr(s)
+			*at(v) = u
 		}
 		return ok
 	}}
 }
 
+// stringPtrField is a *string: null or a string.
+func stringPtrField[T any](name string, at func(*T) **string) jsonField[T] {
+	return nullable(name, at, func(d *pageDecoder) (*string, bool) {
+		s, ok := d.string()
+		if !ok {
+			return nil, false
+		}
+		return d.newStr(s), true
+	})
+}
+
 // boolPtrField is a *bool: null, true or false.
 func boolPtrField[T any](name string, at func(*T) **bool) jsonField[T] {
-	return jsonField[T]{name, func(d *pageDecoder, v *T) bool {
-		dst := at(v)
-		switch d.dec.PeekKind() {
-		case 'n':
-			*dst = nil
-		case 't', 'f':
-		default:
-			return false
+	return nullable(name, at, func(d *pageDecoder) (*bool, bool) {
+		if k := d.dec.PeekKind(); k != 't' && k != 'f' {
+			return nil, false
 		}
 		tok, err := d.dec.ReadToken()
 		if err != nil {
-			return false
+			return nil, false
 		}
-		if tok.Kind() != 'n' {
-			b := tok.Bool()
-			*dst = &b
-		}
-		return true
-	}}
+		b := tok.Bool()
+		return &b, true
+	})
 }
 
 // intField is a *int: null or a JSON integer that fits.
 func intField[T any](name string, at func(*T) **int) jsonField[T] {
-	return jsonField[T]{name, func(d *pageDecoder, v *T) bool {
-		dst := at(v)
-		if isNull, ok := d.null(); isNull || !ok {
-			*dst = nil
-			return ok
-		}
+	return nullable(name, at, func(d *pageDecoder) (*int, bool) {
 		if d.dec.PeekKind() != '0' {
-			return false
+			return nil, false
 		}
 		num, err := d.dec.ReadValue()
 		if err != nil {
-			return false
+			return nil, false
 		}
 		n, err := strconv.Atoi(string(num)) // refuses what does not fit an int, as encoding/json does
 		if err != nil {
-			return false
+			return nil, false
 		}
-		*dst = &n
-		return true
-	}}
+		return &n, true
+	})
 }
 
 // unmarshalerField is a nullable field decoded by its type's UnmarshalJSON,
@@ -331,54 +328,42 @@ func unmarshalerField[T, U any, P interface {
 	*U
 	UnmarshalJSON([]byte) error
 }](name string, at func(*T) **U) jsonField[T] {
-	return jsonField[T]{name, func(d *pageDecoder, v *T) bool {
-		dst := at(v)
-		if isNull, ok := d.null(); isNull || !ok {
-			*dst = nil
-			return ok
-		}
+	return nullable(name, at, func(d *pageDecoder) (*U, bool) {
 		raw, err := d.dec.ReadValue()
 		if err != nil {
-			return false
+			return nil, false
 		}
 		u := P(new(U))
 		if u.UnmarshalJSON(raw) != nil {
-			return false
+			return nil, false
 		}
-		*dst = u
-		return true
-	}}
+		return u, true
+	})
 }
 
 // flexStringField is a *FlexString read from the tokens, as
 // FlexString.UnmarshalJSON decodes it: null, a string, or a number's text.
 func flexStringField[T any](name string, at func(*T) **FlexString) jsonField[T] {
-	return jsonField[T]{name, func(d *pageDecoder, v *T) bool {
-		dst := at(v)
+	return nullable(name, at, func(d *pageDecoder) (*FlexString, bool) {
 		var s string
 		switch d.dec.PeekKind() {
-		case 'n':
-			_, ok := d.null()
-			*dst = nil
-			return ok
 		case '"':
 			str, ok := d.string()
 			if !ok {
-				return false
+				return nil, false
 			}
 			s = str
 		case '0':
 			num, err := d.dec.ReadValue()
 			if err != nil {
-				return false
+				return nil, false
 			}
 			s = string(num)
 		default:
-			return false
+			return nil, false
 		}
-		*dst = (*FlexString)(d.newStr(s))
-		return true
-	}}
+		return (*FlexString)(d.newStr(s)), true
+	})
 }
 
 // referencesField is References read from the tokens, as
@@ -391,56 +376,37 @@ func referencesField[T any](name string, at func(*T) *References) jsonField[T] {
 			*dst = nil
 			return ok
 		}
-		if tok, err := d.dec.ReadToken(); err != nil || tok.Kind() != '[' {
-			return false
-		}
 		refs := make(References, 0, 4)
-		for {
+		ok := d.array(func() bool {
 			switch d.dec.PeekKind() {
-			case ']':
-				if _, err := d.dec.ReadToken(); err != nil {
-					return false
-				}
-				*dst = refs
-				return true
 			case '"':
 				s, ok := d.string()
-				if !ok {
-					return false
-				}
 				refs = append(refs, s)
+				return ok
 			case 'n':
-				if _, ok := d.null(); !ok {
-					return false
-				}
+				_, ok := d.null()
 				refs = append(refs, "")
+				return ok
 			default:
 				raw, err := d.dec.ReadValue()
-				if err != nil {
-					return false
-				}
 				refs = append(refs, string(raw))
+				return err == nil
 			}
+		})
+		if ok {
+			*dst = refs
 		}
+		return ok
 	}}
 }
 
 // objectField is a pointer to a struct decoded through its table; null
 // sets it to nil.
 func objectField[T, U any](name string, t *fieldTable[U], at func(*T) **U) jsonField[T] {
-	return jsonField[T]{name, func(d *pageDecoder, v *T) bool {
-		dst := at(v)
-		if isNull, ok := d.null(); isNull || !ok {
-			*dst = nil
-			return ok
-		}
+	return nullable(name, at, func(d *pageDecoder) (*U, bool) {
 		u := new(U)
-		if !decodeObject(d, t, u) {
-			return false
-		}
-		*dst = u
-		return true
-	}}
+		return u, decodeObject(d, t, u)
+	})
 }
 
 // objectListField is a slice of structs decoded through their table: null
@@ -453,32 +419,39 @@ func objectListField[T, U any](name string, capacity int, t *fieldTable[U], at f
 			*dst = nil
 			return ok
 		}
-		if tok, err := d.dec.ReadToken(); err != nil || tok.Kind() != '[' {
-			return false
-		}
 		list := make([]U, 0, capacity)
-		for {
+		ok := d.array(func() bool {
 			switch d.dec.PeekKind() {
-			case ']':
-				if _, err := d.dec.ReadToken(); err != nil {
-					return false
-				}
-				*dst = list
-				return true
 			case 'n':
-				if _, ok := d.null(); !ok {
-					return false
-				}
-				var zero U
-				list = append(list, zero)
+				_, ok := d.null()
+				list = append(list, *new(U))
+				return ok
 			case '{':
 				list = append(list, *new(U))
-				if !decodeObject(d, t, &list[len(list)-1]) {
-					return false
-				}
+				return decodeObject(d, t, &list[len(list)-1])
 			default:
 				return false
 			}
+		})
+		if ok {
+			*dst = list
 		}
+		return ok
 	}}
+}
+
+// array reads a JSON array, each element by elem, which reports whether it
+// could. An error of the decoder ends the array: PeekKind then reports no
+// kind, which every elem refuses.
+func (d *pageDecoder) array(elem func() bool) bool {
+	if tok, err := d.dec.ReadToken(); err != nil || tok.Kind() != '[' {
+		return false
+	}
+	for d.dec.PeekKind() != ']' {
+		if !elem() {
+			return false
+		}
+	}
+	_, err := d.dec.ReadToken()
+	return err == nil
 }
