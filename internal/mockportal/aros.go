@@ -87,6 +87,7 @@ type aroQuery struct {
 	since, until                       int64
 	hasSince, hasUntil                 bool
 	page, size                         int
+	shifted                            *Fault // a ShiftParams fault, or nil
 }
 
 func firstValue(q url.Values, k string) string {
@@ -159,8 +160,8 @@ func (aq *aroQuery) match(e *aroEntry) bool {
 		(aq.resolution == "" || a.Resolution == aq.resolution) &&
 		(aq.typ == "" || a.Type == aq.typ) &&
 		(aq.orgID == "" || e.orgID == aq.orgID) &&
-		(!aq.hasSince || e.created != math.MinInt64 && e.created >= aq.since) &&
-		(!aq.hasUntil || e.created != math.MinInt64 && e.created <= aq.until)
+		(!aq.hasSince || e.created != math.MinInt64 && e.created >= aq.since+aq.shifted.shift("since", e)) &&
+		(!aq.hasUntil || e.created != math.MinInt64 && e.created <= aq.until+aq.shifted.shift("until", e))
 }
 
 // aroPage is one page of GET providers/{id}/aros before it is encoded, so
@@ -196,6 +197,7 @@ func (s *Server) serveAROs(r *http.Request) answer {
 	if msg != "" {
 		return answer{status: http.StatusBadRequest, body: detail(msg)}
 	}
+	aq.shifted = shiftOf(r.Context())
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if !s.knownProviders[providerID] {

@@ -227,3 +227,31 @@ func TestFaultIgnoreParams(t *testing.T) {
 		t.Fatalf("all ignored: total %d (want %d), %d items (want 1: limit still applies)", p.Total, all, len(p.Items))
 	}
 }
+
+func TestFaultShiftParams(t *testing.T) {
+	s, hs := startServer(t, smallData(), Options{})
+	until := url.Values{"until": {"2024-01-02 00:00:00"}}
+	since := url.Values{"since": {"2024-01-02 00:00:00"}}
+	for _, tc := range []struct {
+		name string
+		f    *Fault
+		q    url.Values
+		want []string
+	}{
+		{"normal", nil, until, []string{"a2", "a3", "a1"}},
+		{"until an hour early: the AROs at the bound are lost", &Fault{ShiftParams: map[string]time.Duration{"until": -time.Hour}}, until, []string{"a1"}},
+		{"until 36 hours late: a4 is added", &Fault{ShiftParams: map[string]time.Duration{"until": 36 * time.Hour}}, until, []string{"a4", "a2", "a3", "a1"}},
+		{"only the parameters named move", &Fault{ShiftParams: map[string]time.Duration{"until": -time.Hour}}, since, []string{"a4", "a2", "a3"}},
+		{"since an hour late", &Fault{ShiftParams: map[string]time.Duration{"since": time.Hour}}, since, []string{"a4"}},
+		// o1's AROs compared with until 25 hours early, the others 36 hours late: one answer loses a1 and a3 and adds a4.
+		{"per organization", &Fault{ShiftParams: map[string]time.Duration{"until": 36 * time.Hour}, ShiftOrgs: map[string]time.Duration{"o1": -25 * time.Hour}},
+			until, []string{"a4", "a2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s.SetFault((&faultRecorder{}).on(EndpointAROs, tc.f))
+			if p := getPage(t, hs.URL, "p1", tc.q); !slices.Equal(p.ids(t), tc.want) || p.Total != len(tc.want) {
+				t.Fatalf("%v: %v total %d, want %v", tc.q, p.ids(t), p.Total, tc.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package mockportal
 
 import (
+	"context"
 	"net/http"
 	"time"
 )
@@ -30,11 +31,47 @@ type Fault struct {
 	// AROFilterParams) had not been sent, like a portal that does not know
 	// them or a proxy that drops them.
 	IgnoreParams []string
+	// ShiftParams: aros: compare the AROs with these time parameters (since,
+	// until) moved by the duration, like a portal that reads them in another
+	// time zone: AROs near the bound are lost or added. ShiftOrgs: with
+	// ShiftParams, the AROs of these organizations (by ID) are compared with
+	// them moved by the organization's duration instead, like a portal that
+	// reads them in each organization's zone, so that one answer both loses
+	// and adds AROs.
+	ShiftParams map[string]time.Duration
+	ShiftOrgs   map[string]time.Duration
 }
 
 // AROFilterParams are the filter parameters of GET providers/{id}/aros, the
 // names IgnoreParams takes.
 var AROFilterParams = []string{"organization_id", "status", "resolution", "type", "since", "until", "id"}
+
+// TimeParams are the time parameters of AROFilterParams, the names
+// ShiftParams takes.
+var TimeParams = []string{"since", "until"}
+
+type shiftKey struct{}
+
+// shiftOf is the Fault whose ShiftParams apply to the request of ctx, or nil.
+func shiftOf(ctx context.Context) *Fault {
+	f, _ := ctx.Value(shiftKey{}).(*Fault)
+	return f
+}
+
+// shift is how far the time parameter param moves for e (seconds); f may be nil.
+func (f *Fault) shift(param string, e *aroEntry) int64 {
+	if f == nil {
+		return 0
+	}
+	d, ok := f.ShiftParams[param]
+	if !ok {
+		return 0
+	}
+	if od, ok := f.ShiftOrgs[e.orgID]; ok {
+		d = od
+	}
+	return int64(d / time.Second)
+}
 
 // withoutParams returns r with the named query parameters removed.
 func withoutParams(r *http.Request, names []string) *http.Request {
@@ -70,6 +107,9 @@ func (s *Server) withFaults(ep Endpoint, serve endpointFunc) http.Handler {
 		}
 		if f != nil && ep == EndpointAROs && len(f.IgnoreParams) > 0 {
 			r = withoutParams(r, f.IgnoreParams)
+		}
+		if f != nil && ep == EndpointAROs && len(f.ShiftParams) > 0 {
+			r = r.WithContext(context.WithValue(r.Context(), shiftKey{}, f))
 		}
 		a := serve(r)
 		f.after(&a)

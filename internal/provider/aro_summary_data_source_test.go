@@ -426,6 +426,77 @@ output "aro_ids" {
 	}))
 }
 
+// severityCaseEstate is a generated estate plus one ARO of severity
+// "critical" (lower case), older than every ARO of it, in the organization
+// with the most Critical AROs, and the expected summary of it. The contract:
+// a severity spelled another way is an undocumented one, with its own key,
+// and in no entry of oldest_creation_time_by_severity.
+func severityCaseEstate(t *testing.T) (*mockportal.Data, summaryWant) {
+	t.Helper()
+	d := mockportal.Generate(26, 4, 300, testNow)
+	pid := d.MyProviders[0].ID
+	aros := d.AROsOf(pid)
+	critical := map[string]int{}
+	for _, a := range aros {
+		if a.Severity == "Critical" && a.Organization != nil {
+			critical[a.Organization.ID]++
+		}
+	}
+	org := d.Orgs[0]
+	for _, o := range d.Orgs {
+		if critical[o.ID] > critical[org.ID] {
+			org = o
+		}
+	}
+	oldest, err := time.Parse(mockportal.TimeLayout, aros[len(aros)-1].CreationTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.AROs = append(d.AROs, mockportal.ARO{ID: "odd-lower-case-critical", CreationTime: oldest.Add(-time.Hour).Format(mockportal.TimeLayout),
+		LastUpdatedTime: oldest.Format(mockportal.TimeLayout), Organization: &mockportal.OrgRef{ID: org.ID, Name: org.Name},
+		Severity: "critical", Status: "Open", Resolution: "Unresolved", Type: "Action", Title: "severity in lower case"})
+	w := expectSummary(d, summaryFilter{})
+	if w.all.severity["critical"] != 1 || w.all.oldestBy["Critical"] == "" || w.orgs[org.ID].oldestBy["Critical"] == "" {
+		t.Fatalf("the estate lacks the AROs the test is about: %+v", w.all)
+	}
+	return d, w
+}
+
+// severityCaseChecks are the checks of severity_counts and
+// oldest_creation_time_by_severity that tell "critical" from "Critical",
+// for any reader of the summary at res.
+func (w summaryWant) severityCaseChecks(res string) []statecheck.StateCheck {
+	at := func(p tfjsonpath.Path, c knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(res, p, c)
+	}
+	return []statecheck.StateCheck{
+		at(tfjsonpath.New("severity_counts").AtMapKey("critical"), knownvalue.Int64Exact(1)),
+		at(tfjsonpath.New("severity_counts").AtMapKey("Critical"), knownvalue.Int64Exact(w.all.severity["Critical"])),
+		at(tfjsonpath.New("oldest_creation_time_by_severity").AtMapKey("Critical"), rfc3339Check(w.all.oldestBy["Critical"])),
+	}
+}
+
+// TestAccAroSummary_severityCase: an ARO of severity "critical" counts under
+// its own key, in covalence_aro_summary and covalence_aros alike, and does
+// not become the oldest Critical ARO, though it is older than all of them.
+func TestAccAroSummary_severityCase(t *testing.T) {
+	d, w := severityCaseEstate(t)
+	_, url := mock(t, d, mockportal.Options{})
+	checks := append(w.checks("data.covalence_aro_summary.all"), w.severityCaseChecks("data.covalence_aro_summary.all")...)
+	checks = append(checks,
+		statecheck.ExpectKnownValue("data.covalence_aros.all", tfjsonpath.New("severity_counts"), countsCheck(w.all.severity)),
+		statecheck.ExpectKnownValue("data.covalence_aros.all", tfjsonpath.New("severity_counts").AtMapKey("critical"), knownvalue.Int64Exact(1)))
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + `
+data "covalence_aro_summary" "all" {}
+data "covalence_aros" "all" {
+  include_details = false
+}
+`,
+		ConfigStateChecks: checks,
+	}))
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/livecheck"
+	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -46,6 +49,54 @@ func TestBadSettings(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"-terraform", "terraform"}, env(map[string]string{"COVALENCE_API_KEY": "k"}), &out, &errOut); code != 2 {
 		t.Errorf("-terraform without -provider-dir: exit %d", code)
+	}
+}
+
+// TestWronglyAppliedFilterFails: a portal that applies `until` in each
+// organization's time zone (10 hours early for half of them, 3 hours late
+// for the others) both loses AROs that match and adds AROs that do not. On
+// an estate larger than the check's first walk reads, the AROs lost are not
+// all among those it read: only the exact count tells them, and the check
+// must fail, with exit status 1, on `until`.
+func TestWronglyAppliedFilterFails(t *testing.T) {
+	const key = "shift-live-key-2c7e41"
+	data := mockportal.Generate(7, 6, 2600, time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
+	zones := map[string]time.Duration{}
+	for i, o := range data.Orgs {
+		if i%2 == 0 {
+			zones[o.ID] = -10 * time.Hour
+		}
+	}
+	f := &mockportal.Fault{ShiftParams: map[string]time.Duration{"until": 3 * time.Hour}, ShiftOrgs: zones}
+	portal := mockportal.New(data, mockportal.Options{APIKey: key, PageBase: 1, PageCap: 1000})
+	portal.SetFault(func(ep mockportal.Endpoint, _ int, _ *http.Request) *mockportal.Fault {
+		if ep == mockportal.EndpointAROs {
+			return f
+		}
+		return nil
+	})
+	srv := httptest.NewServer(portal)
+	t.Cleanup(srv.Close)
+
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-report-dir", dir}, env(map[string]string{
+		"COVALENCE_API_KEY": key, "COVALENCE_BASE_URL": srv.URL + "/v1", "LIVE_REQUESTS_PER_SECOND": "100",
+	}), &out, &errOut)
+	if code != 1 || !strings.Contains(out.String(), "livecheck: FAIL") {
+		t.Fatalf("exit %d, want 1:\n%s%s", code, out.String(), errOut.String())
+	}
+	js, err := os.ReadFile(filepath.Join(dir, "live-report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep livecheck.Report
+	if err := json.Unmarshal(js, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if p := rep.Point("aros.filter.until"); p == nil || p.Verdict != livecheck.Deviated || p.Impact != livecheck.Breaks ||
+		!slices.Contains(rep.Failures, "aros.filter.until") {
+		t.Fatalf("aros.filter.until: %+v, failures %v", p, rep.Failures)
 	}
 }
 

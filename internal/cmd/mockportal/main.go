@@ -6,7 +6,8 @@
 // The API is served under /v1 (the base URL it prints). Rate limits
 // (mockportal.Limits) come from -max-in-flight, -per-second, -burst,
 // -refuse-all and -limit-retry-after; -ignore-params makes the ARO list
-// ignore the named filter parameters. Outside the API, GET /_mock/stats
+// ignore the named filter parameters, -shift-params apply since or until
+// moved by a duration. Outside the API, GET /_mock/stats
 // answers the server's mockportal.Stats as JSON (snake_case keys, times in RFC
 // 3339 UTC with nanoseconds or null, plus aro_window_seconds) and
 // POST /_mock/stats/reset zeroes them:
@@ -58,6 +59,7 @@ func run(ctx context.Context, args []string) error {
 	latency := fs.Duration("latency", 0, "latency added to every request")
 	addrFile := fs.String("addr-file", "", "write the base URL to this file once listening")
 	ignore := fs.String("ignore-params", "", "comma-separated ARO filter parameters to ignore, like a portal that does not apply them: any of "+strings.Join(mockportal.AROFilterParams, ", "))
+	shift := fs.String("shift-params", "", "comma-separated name=duration: ARO time parameters to apply moved by the duration, like a portal that reads them in another time zone: any of "+strings.Join(mockportal.TimeParams, ", ")+" (e.g. until=1h)")
 	var lim mockportal.Limits
 	fs.IntVar(&lim.MaxInFlight, "max-in-flight", 0, "429 to any request arriving while this many are being served (0: no limit)")
 	fs.Float64Var(&lim.PerSecond, "per-second", 0, "token bucket: requests per second, 429 beyond (0: no limit)")
@@ -87,6 +89,18 @@ func run(ctx context.Context, args []string) error {
 		}
 		ignored = append(ignored, p)
 	}
+	shifts := map[string]time.Duration{}
+	for _, p := range strings.Split(*shift, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		name, v, _ := strings.Cut(p, "=")
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if name = strings.TrimSpace(name); err != nil || !slices.Contains(mockportal.TimeParams, name) {
+			return fmt.Errorf("-shift-params: %q is not name=duration with a name among %s", p, strings.Join(mockportal.TimeParams, ", "))
+		}
+		shifts[name] = d
+	}
 
 	var data *mockportal.Data
 	if *fixtures {
@@ -98,8 +112,8 @@ func run(ctx context.Context, args []string) error {
 		APIKey: *apiKey, PageCap: *pageCap, PageBase: *pageBase, Latency: *latency, Limits: lim,
 	})
 
-	if len(ignored) > 0 {
-		f := &mockportal.Fault{IgnoreParams: ignored}
+	if len(ignored) > 0 || len(shifts) > 0 {
+		f := &mockportal.Fault{IgnoreParams: ignored, ShiftParams: shifts}
 		portal.SetFault(func(ep mockportal.Endpoint, _ int, _ *http.Request) *mockportal.Fault {
 			if ep == mockportal.EndpointAROs {
 				return f

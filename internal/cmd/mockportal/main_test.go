@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,8 +163,44 @@ func TestIgnoreParamsFlag(t *testing.T) {
 	}
 }
 
+func TestShiftParamsFlag(t *testing.T) {
+	// until moved back by the generator's whole window of 90 days: an
+	// until at the newest ARO matches none; since is applied as sent.
+	base := serve(t, "-shift-params", "until=-2160h")
+	resp, b := call(t, http.MethodGet, base+"/v1/my_providers")
+	var ps []struct{ ID string }
+	if resp.StatusCode != 200 || json.Unmarshal(b, &ps) != nil || len(ps) == 0 {
+		t.Fatalf("my_providers: %d %s", resp.StatusCode, b)
+	}
+	type aro struct {
+		CreationTime string `json:"creation_time"`
+	}
+	page := func(q url.Values) (items []aro, total int) {
+		t.Helper()
+		resp, b := call(t, http.MethodGet, base+"/v1/providers/"+ps[0].ID+"/aros?"+q.Encode())
+		var p struct {
+			Items []aro
+			Total int
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(b, &p) != nil {
+			t.Fatalf("aros?%s: %d %s", q.Encode(), resp.StatusCode, b)
+		}
+		return p.Items, p.Total
+	}
+	all, n := page(nil)
+	if n != 5 || len(all) != 5 {
+		t.Fatalf("unfiltered: %d AROs, total %d, want 5", len(all), n)
+	}
+	if _, n := page(url.Values{"until": {all[0].CreationTime}}); n != 0 {
+		t.Fatalf("until=%s moved back 90 days matched %d AROs, want 0", all[0].CreationTime, n)
+	}
+	if _, n := page(url.Values{"since": {all[4].CreationTime}}); n != 5 {
+		t.Fatalf("since=%s matched %d AROs, want 5: since is not moved", all[4].CreationTime, n)
+	}
+}
+
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-ignore-params", "severity"}, {"-max-in-flight", "-1"}, {"-per-second", "-2"}, {"-burst", "-1"}, {"-per-second", "NaN"}, {"-page-base", "2"}, {"extra"}} {
+	for _, args := range [][]string{{"-ignore-params", "severity"}, {"-shift-params", "status=1h"}, {"-shift-params", "until"}, {"-shift-params", "until=soon"}, {"-max-in-flight", "-1"}, {"-per-second", "-2"}, {"-burst", "-1"}, {"-per-second", "NaN"}, {"-page-base", "2"}, {"extra"}} {
 		if err := run(context.Background(), args); err == nil {
 			t.Errorf("%v: no error", args)
 		}
