@@ -1,5 +1,8 @@
 // Command terraform-provider-covalence is the Terraform provider for Field
 // Effect's Covalence Managed Security (the FES Portal API).
+//
+// It serves provider.NewServer with tf6server.Serve, not providerserver.Serve, because that server wraps the
+// framework's to stream covalence_aros' state page by page: see NewServer in internal/provider/server.go.
 package main
 
 import (

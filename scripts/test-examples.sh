@@ -39,7 +39,7 @@ for tests in examples/*/*/tests; do
   ls "$tests"/*.tftest.hcl >/dev/null 2>&1 || continue
   ex="$(dirname "$tests")"
   n=$((n + 1))
-  work="$tmp/work/$ex"
+  work="$tmp/run/$ex"
   mkdir -p "$work"
   cp -R "$ex"/. "$work/"
   echo "--- $ex"

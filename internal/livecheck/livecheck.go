@@ -1,10 +1,10 @@
 // Package livecheck checks a real FES Portal against the contract the
-// provider is written to (/work/shared/api/fes-portal.md in the project's
-// shared notes): a read-only conformance check that sends GET requests only,
-// paced and bounded, chooses its probes from what the portal returns, and
-// reports each contract point as held, deviated (handled by the provider or
-// not) or not testable, with the evidence. Run then drives terraform with the
-// provider against the same portal (terraform.go).
+// provider is written to (internal/covalence/CONTRACT.md): a read-only
+// conformance check that sends GET requests only, paced and bounded, chooses
+// its probes from what the portal returns, and reports each contract point as
+// held, deviated (handled by the provider or not) or not testable, with the
+// evidence. Run then drives terraform with the provider against the same
+// portal (terraform.go).
 //
 // It talks plain net/http and encoding/json rather than the provider's client,
 // because the probes must see the raw answers (page numbers, refusals, types);

@@ -2,9 +2,11 @@
 // FES Portal API (Field Effect's portal API for MSSP providers: providers,
 // organizations, AROs with filters and pages), meant for httptest.NewServer in
 // tests and for the standalone server in internal/cmd/mockportal. The
-// contract's example answers are embedded from testdata/ (fixtures.go). It
-// knows the contract only: it imports nothing but the standard library and
-// golang.org/x/time/rate, never the client (whose tests import the mock).
+// contract it serves is written down in internal/covalence/CONTRACT.md; the
+// portal's published example answers are embedded from testdata/
+// (fixtures.go). It knows the contract only: it imports nothing but the
+// standard library and golang.org/x/time/rate, never the client (whose tests
+// import the mock).
 //
 // Where things are:
 //   - types.go: the estate (Data, ARO, Organization, ...), Options, and the

@@ -1,29 +1,34 @@
 package mockportal
 
 import (
-	"bytes"
+	"crypto/sha256"
 	"encoding/json"
-	"os"
-	"path/filepath"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
 )
 
-func TestFixtureBytesMatchShared(t *testing.T) {
-	for _, name := range []string{FixtureAROs, FixtureOrganizations, FixtureOrganizationDetail, FixtureAROTransition} {
+// publishedSamples are the SHA-256 sums of the portal's published example
+// answers, which testdata/ holds verbatim (internal/covalence/CONTRACT.md,
+// "Fixtures"). An edited fixture fails here: a new shape of answer belongs in
+// a test's own body or in Generate, not in the published samples.
+var publishedSamples = map[string]string{
+	FixtureAROs:               "6d7758298b30faf419e3c267e75df46cc1e9f06d2445277eb7fa41c29f591544",
+	FixtureOrganizations:      "6cebad932a5202ee642e1de5cb245d423b771e2c37e253e4e46fe287698e2f45",
+	FixtureOrganizationDetail: "8c440149362c422d0b7b3aaac71c592e50968c3edac33ee69120d64bd893d0ed",
+	FixtureAROTransition:      "a01063b927d52e93a8c25b566f100bd4bbfd942fd8223abb08fce2e547a8923c",
+}
+
+func TestFixturesAreThePublishedSamples(t *testing.T) {
+	for name, want := range publishedSamples {
 		b := FixtureBytes(name)
 		if len(b) == 0 {
-			t.Errorf("%s: empty", name)
+			t.Errorf("%s: not embedded", name)
 			continue
 		}
-		shared, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures", "fes-portal", name))
-		if err != nil {
-			t.Logf("%s: shared copy not available: %v", name, err)
-			continue
-		}
-		if !bytes.Equal(b, shared) {
-			t.Errorf("%s: embedded copy differs from ../shared", name)
+		if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != want {
+			t.Errorf("testdata/%s differs from the published sample (sha256 %s, want %s)", name, got, want)
 		}
 	}
 	if FixtureBytes("nope.json") != nil {
