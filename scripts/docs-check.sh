@@ -2,7 +2,9 @@
 # make docs-check (part of make test): fails when
 #   - the examples are not `terraform fmt` clean, or
 #   - docs/ is not what `make docs` generates from the committed templates,
-#     examples and provider schema (a changed, deleted or new file).
+#     examples and provider schema (a changed, deleted or new file), or
+#   - docs/index.md does not link every page of data-sources/, functions/,
+#     ephemeral-resources/ and guides/ (scripts/docs-index-check.sh).
 # It regenerates docs/ in place, so after a failure `git diff docs/` shows
 # what to commit. Needs git: docs/ is compared with the git index.
 set -euo pipefail
@@ -45,6 +47,11 @@ untracked="$(git ls-files --others --exclude-standard -- docs/)"
 if [[ -n "$untracked" ]]; then
   echo "docs-check: \`make docs\` generates files that are not in git; add and commit them:" >&2
   printf '  %s\n' $untracked >&2
+  status=1
+fi
+
+# 3. Every page linked from the provider's page.
+if ! scripts/docs-index-check.sh; then
   status=1
 fi
 
