@@ -20,10 +20,12 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -141,10 +143,22 @@ func aroFilterAttributes(scope aroFilterScope) map[string]schema.Attribute {
 // sources return them from ConfigValidators.
 func aroFilterConfigValidators(scope aroFilterScope) []datasource.ConfigValidator {
 	return []datasource.ConfigValidator{
-		datasourcevalidator.Conflicting(path.MatchRoot("org"), path.MatchRoot("organization_id")),
+		datasourcevalidator.Conflicting(orgConflict...),
 		aroFilterValidator{scope: scope},
 	}
 }
+
+// aroFilterEphemeralConfigValidators are aroFilterConfigValidators for an
+// ephemeral resource with the filter.
+func aroFilterEphemeralConfigValidators(scope aroFilterScope) []ephemeral.ConfigValidator {
+	return []ephemeral.ConfigValidator{
+		ephemeralvalidator.Conflicting(orgConflict...),
+		aroFilterValidator{scope: scope},
+	}
+}
+
+// orgConflict are the two ways to name the organization: one at most.
+var orgConflict = []path.Expression{path.MatchRoot("org"), path.MatchRoot("organization_id")}
 
 // aroQuery is the typed query of the ARO data sources: attributes and query
 // merged, since and until resolved against one clock.
@@ -359,12 +373,18 @@ func (v aroFilterValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 func (v aroFilterValidator) ValidateDataSource(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	f, id, diags := readAROFilter(ctx, req.Config)
+	resp.Diagnostics.Append(v.validate(ctx, req.Config)...)
+}
+func (v aroFilterValidator) ValidateEphemeralResource(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	resp.Diagnostics.Append(v.validate(ctx, req.Config)...)
+}
+
+func (v aroFilterValidator) validate(ctx context.Context, cfg tfsdk.Config) diag.Diagnostics {
+	f, id, diags := readAROFilter(ctx, cfg)
 	if diags.HasError() {
-		resp.Diagnostics.Append(diags...)
-		return
+		return diags
 	}
-	resp.Diagnostics.Append(f.check(v.scope, id, nowFunc()).cross...)
+	return f.check(v.scope, id, nowFunc()).cross
 }
 
 // readAROFilter reads the filter attributes and id from a configuration.

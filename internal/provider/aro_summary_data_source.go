@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
@@ -23,7 +25,8 @@ var (
 // covalence_aros filter, counted instead of listed. It streams: each page is
 // counted as it arrives and dropped, and only the counted fields are decoded
 // (covalence.Client.StreamAROSummaries), so memory and state stay small
-// whatever the number of AROs. The read is model -> client -> resp.State.Set.
+// whatever the number of AROs. The read is model -> client -> resp.State.Set;
+// the ephemeral covalence_aro_summary shares its schema and read.
 type aroSummaryDataSource struct{ dataSourceBase }
 
 func newAroSummaryDataSource() datasource.DataSource { return &aroSummaryDataSource{} }
@@ -100,6 +103,26 @@ func orgSummaryAttributes(nameDesc string) map[string]schema.Attribute {
 }
 
 func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: aroSummaryDescription("It puts counts, not AROs, into the state, for compliance gates and reports over any number of AROs."),
+		Attributes:          aroSummaryAttributes(),
+	}
+}
+
+// aroSummaryDescription is the description of covalence_aro_summary, data
+// source or ephemeral resource: what both compute, with purpose (where the
+// counts go) after the first sentence.
+func aroSummaryDescription(purpose string) string {
+	return "Counts the AROs (Actions, Recommendations, Observations) that match the filter of `covalence_aros`: in total, per severity, status, resolution, type and organization, with the oldest and newest creation time. " +
+		purpose + " " +
+		"Every ARO the portal returns is checked against the filter sent and counted only when it matches (one warning when the portal did not apply it). " +
+		"A query that matches nothing gives `total = 0` and complete maps of zeros."
+}
+
+// aroSummaryAttributes are the arguments (the filter) and results of a
+// summary: the schema of the data source, and through ephemeralAttributes
+// that of the ephemeral resource.
+func aroSummaryAttributes() map[string]schema.Attribute {
 	attrs := aroFilterAttributes(summaryFilterScope)
 	attrs["id"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "A stable hash of the query's inputs: the same on every run for the same filter."}
@@ -126,13 +149,7 @@ func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	attrs["unassigned"] = schema.SingleNestedAttribute{Computed: true,
 		MarkdownDescription: "The matching AROs that are in no entry of `organizations`: their organization is null, or not in the organization list.",
 		Attributes:          orgSummaryAttributes("Always null.")}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Counts the AROs (Actions, Recommendations, Observations) that match the filter of `covalence_aros`: in total, per severity, status, resolution, type and organization, with the oldest and newest creation time. " +
-			"It puts counts, not AROs, into the state, for compliance gates and reports over any number of AROs. " +
-			"Every ARO the portal returns is checked against the filter sent and counted only when it matches (one warning when the portal did not apply it). " +
-			"A query that matches nothing gives `total = 0` and complete maps of zeros.",
-		Attributes: attrs,
-	}
+	return attrs
 }
 
 func (d *aroSummaryDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -144,29 +161,42 @@ func (d *aroSummaryDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		resp.Diagnostics.Append(notConfigured())
 		return
 	}
-	filter, _, diags := readAROFilter(ctx, req.Config)
+	m, _, diags := d.data.readAROSummary(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	q, diags := filter.typedQuery(summaryFilterScope, types.StringNull(), nowFunc())
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// readAROSummary is the read of a summary, for the data source and the
+// ephemeral resource: the filter of cfg turned into the portal's query, the
+// AROs streamed and counted (summaryCounter). It gives the model (filter,
+// id and counts) and the typed query it ran.
+func (pd *providerData) readAROSummary(ctx context.Context, cfg tfsdk.Config) (aroSummaryModel, aroQuery, diag.Diagnostics) {
+	var m aroSummaryModel
+	filter, _, diags := readAROFilter(ctx, cfg)
+	if diags.HasError() {
+		return m, aroQuery{}, diags
 	}
-	pid, cq, diags := d.data.portalQuery(ctx, q)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	q, qd := filter.typedQuery(summaryFilterScope, types.StringNull(), nowFunc())
+	diags.Append(qd...)
+	if diags.HasError() {
+		return m, q, diags
 	}
-	orgs, err := d.data.client.Organizations(ctx, pid)
+	pid, cq, qd := pd.portalQuery(ctx, q)
+	diags.Append(qd...)
+	if diags.HasError() {
+		return m, q, diags
+	}
+	orgs, err := pd.client.Organizations(ctx, pid)
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("listing organizations", err))
-		return
+		diags.Append(apiErrorDiag("listing organizations", err))
+		return m, q, diags
 	}
 
 	c := newSummaryCounter(orgs, cq.OrganizationID)
-	st, err := d.data.client.StreamAROSummaries(ctx, pid, cq, func(items []covalence.AROSummaryItem) (bool, error) {
+	st, err := pd.client.StreamAROSummaries(ctx, pid, cq, func(items []covalence.AROSummaryItem) (bool, error) {
 		for i := range items {
 			if q.keeps(items[i].Severity) {
 				c.add(&items[i])
@@ -175,15 +205,15 @@ func (d *aroSummaryDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return false, nil
 	})
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("reading AROs", err))
-		return
+		diags.Append(apiErrorDiag("reading AROs", err))
+		return m, q, diags
 	}
-	resp.Diagnostics.Append(unappliedFilterWarning(st)...)
+	diags.Append(unappliedFilterWarning(st)...)
 
-	m := c.model()
+	m = c.model()
 	m.aroFilterModel = filter
 	m.ID = types.StringValue(stableID(q.idInputs()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return m, q, diags
 }
 
 // tally counts the AROs of one organization (or of the whole read).

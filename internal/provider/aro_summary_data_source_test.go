@@ -199,12 +199,18 @@ func (o orgWant) oldestByCheck() knownvalue.Check {
 
 // checks are the state checks of every computed attribute of res but id.
 func (w summaryWant) checks(res string) []statecheck.StateCheck {
+	return w.checksAt(res, tfjsonpath.New)
+}
+
+// checksAt are checks with each attribute at attrPath(name) of res (e.g.
+// inside the echo provider's data).
+func (w summaryWant) checksAt(res string, attrPath func(string) tfjsonpath.Path) []statecheck.StateCheck {
 	orgs := map[string]knownvalue.Check{}
 	for id, o := range w.orgs {
 		orgs[id] = o.check()
 	}
 	at := func(attr string, c knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(res, tfjsonpath.New(attr), c)
+		return statecheck.ExpectKnownValue(res, attrPath(attr), c)
 	}
 	return []statecheck.StateCheck{
 		at("total", knownvalue.Int64Exact(w.all.total)),

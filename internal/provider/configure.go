@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 )
 
 // dataSourceBase holds what every data source gets from Configure.
@@ -13,14 +15,32 @@ type dataSourceBase struct {
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // ValidateConfig and early calls happen before the provider is configured
+	resp.Diagnostics.Append(configureData(req.ProviderData, &b.data)...)
+}
+
+// ephemeralBase holds what every ephemeral resource gets from Configure
+// (the same *providerData as the data sources: one client, one request budget).
+type ephemeralBase struct {
+	data *providerData
+}
+
+func (b *ephemeralBase) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	resp.Diagnostics.Append(configureData(req.ProviderData, &b.data)...)
+}
+
+// configureData sets *dst to the provider's data, leaving it nil while the
+// provider is not configured yet (ValidateConfig and early calls).
+func configureData(from any, dst **providerData) diag.Diagnostics {
+	if from == nil {
+		return nil
 	}
-	pd, ok := req.ProviderData.(*providerData)
+	pd, ok := from.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return
+		var diags diag.Diagnostics
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", from))
+		return diags
 	}
-	b.data = pd
+	*dst = pd
+	return nil
 }

@@ -14,7 +14,7 @@ import (
 // notConfigured is the diagnostic for a read before the provider was configured.
 func notConfigured() diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Provider not configured",
-		"The covalence provider has no client: it was not configured before this data source was read. "+
+		"The covalence provider has no client: it was not configured before this data source or ephemeral resource was read. "+
 			"Check the provider block (api_key / "+EnvAPIKey+") and any earlier errors.")
 }
 

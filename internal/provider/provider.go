@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -54,6 +55,7 @@ var rateLimitWarnAfter = 10 * time.Second
 
 var _ provider.Provider = (*covalenceProvider)(nil)
 var _ provider.ProviderWithFunctions = (*covalenceProvider)(nil)
+var _ provider.ProviderWithEphemeralResources = (*covalenceProvider)(nil)
 
 type covalenceProvider struct {
 	version string
@@ -79,7 +81,7 @@ type providerModel struct {
 	ProxyURL            types.String  `tfsdk:"proxy_url"`
 }
 
-// providerData is what data sources receive from Configure.
+// providerData is what data sources and ephemeral resources receive from Configure.
 type providerData struct {
 	client  *covalence.Client
 	msspRef string // provider_id as configured: an ID, a name, or "" for the key's first MSSP provider
@@ -282,6 +284,7 @@ func (p *covalenceProvider) Configure(ctx context.Context, req provider.Configur
 	pd := &providerData{client: client, msspRef: stringOrEnv(m.ProviderID, EnvProviderID), log: logger}
 	p.configured.Store(pd)
 	resp.DataSourceData = pd
+	resp.EphemeralResourceData = pd
 	tflog.Debug(ctx, "covalence provider configured", map[string]any{
 		"base_url": cfg.BaseURL, "max_retries": retries, "max_parallel_requests": cfg.MaxParallel,
 		"requests_per_second": cfg.RequestsPerSecond, "request_timeout": cfg.RequestTimeout.String(),
@@ -377,6 +380,14 @@ func (p *covalenceProvider) DataSources(context.Context) []func() datasource.Dat
 		newOrgDataSource,
 		newAroSummaryDataSource,
 		newProvidersDataSource,
+	}
+}
+
+// EphemeralResources are the ephemeral resources (Terraform 1.10 and later,
+// OpenTofu 1.11 and later): results kept out of state and plan.
+func (p *covalenceProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newAroSummaryEphemeralResource,
 	}
 }
 

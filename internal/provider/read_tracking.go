@@ -10,21 +10,31 @@ import (
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
 
-// trackRead marks ctx as one data source read for the client's request
-// scheduler (reads take turns within the configuration's request budget).
-// The returned end logs what the read cost at DEBUG (covalence_http) and
-// gives, once per provider configuration, a warning when the read waited
-// more than rateLimitWarnAfter on the portal's rate limits.
+// readKind is what a tracked read serves, as its log line names it.
+type readKind struct{ message, field string }
+
+var (
+	readDataSource = readKind{"data source read: requests", "data_source"}
+	openEphemeral  = readKind{"ephemeral resource open: requests", "ephemeral_resource"}
+)
+
+// trackRead marks ctx as one read (a data source read, or the opening of an
+// ephemeral resource) for the client's request scheduler (reads take turns
+// within the configuration's request budget). The returned end logs what
+// the read cost at DEBUG (covalence_http) and gives, once per provider
+// configuration, a warning when the read waited more than
+// rateLimitWarnAfter on the portal's rate limits.
 //
-// server.go calls it around every data source read, fast path or not, so a
-// data source needs nothing to take part.
-func (pd *providerData) trackRead(ctx context.Context, typeName string) (context.Context, func() diag.Diagnostics) {
+// server.go calls it around every data source read, fast path or not, and
+// every opening of an ephemeral resource, so neither needs anything to take
+// part.
+func (pd *providerData) trackRead(ctx context.Context, kind readKind, typeName string) (context.Context, func() diag.Diagnostics) {
 	ctx, rd := covalence.StartRead(ctx)
 	start := time.Now()
 	return ctx, func() diag.Diagnostics {
 		st := rd.Stats()
-		pd.log.Debug(ctx, "data source read: requests", map[string]any{
-			"data_source":        typeName,
+		pd.log.Debug(ctx, kind.message, map[string]any{
+			kind.field:           typeName,
 			"requests":           st.Requests,
 			"retries":            st.Retries,
 			"rate_limited":       st.RateLimited,

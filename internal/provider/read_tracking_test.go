@@ -38,7 +38,7 @@ func TestTrackReadWarnsOncePerConfiguration(t *testing.T) {
 			}
 			return nil
 		})
-		ctx, end := pd.trackRead(context.Background(), "covalence_orgs")
+		ctx, end := pd.trackRead(context.Background(), readDataSource, "covalence_orgs")
 		if _, err := client.Providers(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -58,8 +58,9 @@ func serverOptionsFromEnv() serverOptions {
 // paths). Schema, validation, configuration and every other data source stay
 // with the framework, and both paths share the read from the configuration
 // to the client (readAROs). Two small things are added around it: every
-// data source read is bracketed as one read of the request scheduler (its
-// costs logged, the rate-limit warning), and function calls get OpenTofu's
+// data source read and every opening of an ephemeral resource is bracketed
+// as one read of the request scheduler (its costs logged, the rate-limit
+// warning), and function calls get OpenTofu's
 // unencoded null arguments encoded (CallFunction).
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer { return newServer(version, serverOptionsFromEnv()) }
@@ -86,8 +87,25 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	if pd == nil {
 		return s.readDataSource(ctx, req)
 	}
-	ctx, end := pd.trackRead(ctx, req.TypeName)
+	ctx, end := pd.trackRead(ctx, readDataSource, req.TypeName)
 	resp, err := s.readDataSource(ctx, req)
+	if resp != nil {
+		resp.Diagnostics = append(resp.Diagnostics, toProtoDiags(end())...)
+	}
+	return resp, err
+}
+
+// OpenEphemeralResource serves every opening of an ephemeral resource as one
+// read of the request scheduler, as ReadDataSource does for data sources:
+// it takes its turn within the same request budget, and its costs and
+// rate-limit waits are reported the same way.
+func (s *server) OpenEphemeralResource(ctx context.Context, req *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
+	pd := s.p.configured.Load()
+	if pd == nil {
+		return s.ProviderServer.OpenEphemeralResource(ctx, req)
+	}
+	ctx, end := pd.trackRead(ctx, openEphemeral, req.TypeName)
+	resp, err := s.ProviderServer.OpenEphemeralResource(ctx, req)
 	if resp != nil {
 		resp.Diagnostics = append(resp.Diagnostics, toProtoDiags(end())...)
 	}

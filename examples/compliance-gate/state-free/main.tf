@@ -1,0 +1,42 @@
+# State-free gates: the checks of fleet-gate and per-client-gate with the
+# ephemeral covalence_aro_summary (Terraform 1.10+, OpenTofu 1.11+). What a
+# gate reads is never written to the state or to a saved plan. A gate over
+# max_total fails `plan` and `apply` with an error that names the filter, the
+# counts per severity, the clients by name (most first) and the age of the
+# oldest ARO; at or under it, it passes silently.
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    covalence = {
+      source = "covalence-oss/covalence"
+    }
+  }
+}
+
+# Fleet gate: no unresolved High or Critical ARO in any client.
+ephemeral "covalence_aro_summary" "fleet" {
+  resolution   = "Unresolved"
+  min_severity = "High" # an ARO with a missing or unknown severity is kept: fail closed
+  max_total    = 0
+}
+
+# Per-client gate: no unresolved Critical ARO, one gate per client
+# organization, so that each failing client gets its own error.
+data "covalence_orgs" "all" {}
+
+ephemeral "covalence_aro_summary" "client" {
+  for_each = { for org in data.covalence_orgs.all.orgs : org.id => org.name }
+
+  organization_id = each.key
+  resolution      = "Unresolved"
+  min_severity    = "Critical"
+  max_total       = 0
+}
+
+# What the configuration deploys. A gate needs no reference to fail the run;
+# depends_on only makes the order explicit.
+resource "terraform_data" "release" {
+  input = "v1.2.3"
+
+  depends_on = [ephemeral.covalence_aro_summary.fleet, ephemeral.covalence_aro_summary.client]
+}

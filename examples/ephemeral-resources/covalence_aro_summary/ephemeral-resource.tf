@@ -1,0 +1,16 @@
+# A compliance gate that leaves nothing behind: plan and apply fail while any
+# unresolved High or Critical ARO exists, with an error naming the clients,
+# the counts per severity and the age of the oldest; the state and the plan
+# hold nothing of what it read. Nothing needs to reference it.
+ephemeral "covalence_aro_summary" "gate" {
+  resolution   = "Unresolved"
+  min_severity = "High" # an ARO with a missing or unknown severity is kept: fail closed
+  max_total    = 0
+}
+
+# Without max_total it is the data source's summary, for ephemeral contexts
+# (provider configuration, write-only arguments, other ephemeral resources).
+ephemeral "covalence_aro_summary" "acme_week" {
+  org   = "Acme"
+  since = "7 days"
+}

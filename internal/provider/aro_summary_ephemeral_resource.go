@@ -1,0 +1,263 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ ephemeral.EphemeralResource                     = (*aroSummaryEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithConfigure        = (*aroSummaryEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithConfigValidators = (*aroSummaryEphemeralResource)(nil)
+)
+
+// aroSummaryEphemeralResource is the ephemeral covalence_aro_summary: the
+// data source's arguments, results and read (aroSummaryAttributes,
+// providerData.readAROSummary), as a result that Terraform keeps out of
+// state and plan, plus max_total, a gate that fails Open with a message for
+// the person reading the run's log. The read is model -> client ->
+// resp.Result.Set, or the gate's error.
+type aroSummaryEphemeralResource struct{ ephemeralBase }
+
+func newAroSummaryEphemeralResource() ephemeral.EphemeralResource {
+	return &aroSummaryEphemeralResource{}
+}
+
+// aroSummaryEphemeralModel is the data source's model and max_total.
+type aroSummaryEphemeralModel struct {
+	aroSummaryModel
+	MaxTotal types.Int64 `tfsdk:"max_total"`
+}
+
+// gateOrgsListed is how many organizations a failed gate names.
+const gateOrgsListed = 20
+
+func (e *aroSummaryEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_aro_summary"
+}
+
+func (e *aroSummaryEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	attrs, err := ephemeralAttributes(aroSummaryAttributes())
+	if err != nil {
+		resp.Diagnostics.AddError("Internal error", "building the schema of the ephemeral covalence_aro_summary: "+err.Error()+
+			". This is a bug in the provider; please report it.")
+		return
+	}
+	attrs["max_total"] = schema.Int64Attribute{Optional: true,
+		Validators: []validator.Int64{int64validator.AtLeast(0)},
+		MarkdownDescription: "A compliance gate: when more than this many AROs match, opening fails with an error that names the filter, " +
+			"the total and the counts per severity, the organizations with matching AROs (most first), the oldest creation time and its age, " +
+			"and `without_creation_time` when it is not 0. `0` allows none. It fails `terraform plan` as well as `apply`, " +
+			"and nothing of what it read is written to the state or the plan. Unset, the summary is only read."}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: aroSummaryDescription("The same arguments, results and counting rules as the data source `covalence_aro_summary`, " +
+			"but as an ephemeral resource (Terraform 1.10 or later, OpenTofu 1.11 or later): nothing it reads is written to the state or the plan. " +
+			"With `max_total` it is a compliance gate that leaves nothing behind."),
+		Attributes: attrs,
+	}
+}
+
+func (e *aroSummaryEphemeralResource) ConfigValidators(context.Context) []ephemeral.ConfigValidator {
+	return aroFilterEphemeralConfigValidators(summaryFilterScope)
+}
+
+func (e *aroSummaryEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	if e.data == nil {
+		resp.Diagnostics.Append(notConfigured())
+		return
+	}
+	var maxTotal types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("max_total"), &maxTotal)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m, q, diags := e.data.readAROSummary(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !maxTotal.IsNull() && m.Total > maxTotal.ValueInt64() {
+		resp.Diagnostics.Append(gateFailure(q, m, maxTotal.ValueInt64(), nowFunc()))
+		return
+	}
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &aroSummaryEphemeralModel{aroSummaryModel: m, MaxTotal: maxTotal})...)
+}
+
+// gateFailure is the error of a summary m of query q over max_total, for a
+// person reading a CI log: the filter in words, the total and the non-zero
+// severity counts, the organizations with matching AROs by name (most
+// first, gateOrgsListed at most), the oldest creation time and its age at
+// now, and the AROs of unknown age. Lines of a list start with a space, so
+// that Terraform prints them as they are rather than rewrapped.
+func gateFailure(q aroQuery, m aroSummaryModel, maxTotal int64, now time.Time) diag.Diagnostic {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s match %s; max_total is %d.\n\n", countOf(m.Total, "ARO"), q.inWords(m.Organizations), maxTotal)
+	fmt.Fprintf(&b, "By severity: %s.\n", severitiesInWords(m.SeverityCounts))
+
+	type orgLine struct {
+		id string
+		o  orgSummaryModel
+	}
+	var orgs []orgLine
+	for id, o := range m.Organizations {
+		if o.Total > 0 {
+			orgs = append(orgs, orgLine{id, o})
+		}
+	}
+	slices.SortFunc(orgs, func(a, b orgLine) int {
+		return cmp.Or(cmp.Compare(b.o.Total, a.o.Total), cmp.Compare(a.o.Name.ValueString(), b.o.Name.ValueString()), cmp.Compare(a.id, b.id))
+	})
+	// A gate on one organization names it in the filter; a list of one
+	// would say it again.
+	if len(orgs) > 0 && q.Org == "" && q.OrganizationID == "" {
+		b.WriteString("\nOrganizations with matching AROs, most first:\n")
+		for i, l := range orgs {
+			if i == gateOrgsListed {
+				var rest int64
+				for _, r := range orgs[i:] {
+					rest += r.o.Total
+				}
+				fmt.Fprintf(&b, "  and %d more (%s)\n", len(orgs)-i, countOf(rest, "ARO"))
+				break
+			}
+			name := l.o.Name.ValueString()
+			if l.o.Name.IsNull() {
+				name = l.id + " (not in the organization list)"
+			}
+			fmt.Fprintf(&b, "  - %s: %d (%s)\n", name, l.o.Total, severitiesInWords(l.o.SeverityCounts))
+		}
+	}
+	if u := m.Unassigned; u.Total > 0 {
+		fmt.Fprintf(&b, "\nWithout an organization in the list: %d (%s).\n", u.Total, severitiesInWords(u.SeverityCounts))
+	}
+
+	if !m.OldestCreationTime.IsNull() {
+		oldest := m.OldestCreationTime.ValueString()
+		age := "age unknown"
+		if t, err := time.Parse(time.RFC3339Nano, oldest); err == nil {
+			age = ageInWords(now.Sub(t))
+		}
+		fmt.Fprintf(&b, "\nOldest: created %s, %s.\n", oldest, age)
+	}
+	if m.WithoutCreation > 0 {
+		fmt.Fprintf(&b, "\nWithout a creation time (age unknown): %d.\n", m.WithoutCreation)
+	}
+	in := ""
+	if name := q.orgInWords(m.Organizations); name != "" {
+		in = " in " + name
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("max_total"),
+		fmt.Sprintf("Compliance gate failed: %s%s, max_total is %d", countOf(m.Total, "matching ARO"), in, maxTotal),
+		strings.TrimRight(b.String(), "\n"))
+}
+
+// inWords is the filter as a reader says it: "AROs with resolution
+// Unresolved, severity High or above, ...". orgs are the summary's
+// organizations, which name the filtered organization.
+func (q aroQuery) inWords(orgs map[string]orgSummaryModel) string {
+	var parts []string
+	for _, k := range []string{"status", "resolution", "type"} {
+		if v := q.configured[k]; v != "" {
+			parts = append(parts, k+" "+v)
+		}
+	}
+	if q.MinSeverity != "" {
+		parts = append(parts, "severity "+q.MinSeverity+" or above (or unknown)")
+	}
+	if org := q.orgInWords(orgs); org != "" {
+		parts = append(parts, "organization "+org)
+	}
+	for _, b := range []struct {
+		key, words string
+		t          *time.Time
+	}{{"since", "created at or after", q.Since}, {"until", "created at or before", q.Until}} {
+		if b.t == nil {
+			continue
+		}
+		at := b.t.UTC().Format(time.RFC3339)
+		if raw := q.configured[b.key]; raw != at {
+			at += fmt.Sprintf(" (%s = %q)", b.key, raw)
+		}
+		parts = append(parts, b.words+" "+at)
+	}
+	if len(parts) == 0 {
+		return "(no filter: every ARO)"
+	}
+	return "the filter " + strings.Join(parts, ", ")
+}
+
+// orgInWords names the organization the filter selects ("" for none) by
+// the summary's organizations, which then have its entry only: its name,
+// or its ID when it is not in the organization list.
+func (q aroQuery) orgInWords(orgs map[string]orgSummaryModel) string {
+	if q.Org == "" && q.OrganizationID == "" {
+		return ""
+	}
+	name := cmp.Or(q.OrganizationID, q.Org)
+	for id, o := range orgs {
+		name = id
+		if !o.Name.IsNull() {
+			name = o.Name.ValueString()
+		}
+	}
+	return name
+}
+
+// severitiesInWords lists the non-zero counts of a severity_counts map,
+// highest severity first, then undocumented severities by name, then the
+// AROs without one.
+func severitiesInWords(counts map[string]int64) string {
+	var parts []string
+	for _, sev := range slices.Backward(aroSeverities) {
+		if n := counts[sev]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+	}
+	for _, sev := range slices.Sorted(maps.Keys(counts)) {
+		if n := counts[sev]; n > 0 && sev != noValueKey && !slices.Contains(aroSeverities, sev) {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+	}
+	if n := counts[noValueKey]; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d without a severity", n))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ageInWords is how long ago d was, in days and hours (hours and minutes
+// when under a day).
+func ageInWords(d time.Duration) string {
+	if d < 0 {
+		return "in the future by this machine's clock"
+	}
+	days, hours, minutes := int64(d/(24*time.Hour)), int64(d/time.Hour)%24, int64(d/time.Minute)%60
+	switch {
+	case days > 0:
+		return countOf(days, "day") + " " + countOf(hours, "hour") + " ago"
+	case hours > 0:
+		return countOf(hours, "hour") + " " + countOf(minutes, "minute") + " ago"
+	default:
+		return countOf(minutes, "minute") + " ago"
+	}
+}
+
+// countOf is "1 ARO", "2 AROs".
+func countOf(n int64, what string) string {
+	return fmt.Sprintf("%d %s", n, plural(int(n), what, what+"s"))
+}
