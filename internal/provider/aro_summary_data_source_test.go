@@ -471,14 +471,14 @@ func severityCaseEstate(t *testing.T) (*mockportal.Data, summaryWant) {
 // severityCaseChecks are the checks of severity_counts and
 // oldest_creation_time_by_severity that tell "critical" from "Critical",
 // for any reader of the summary at res.
-func (w summaryWant) severityCaseChecks(res string) []statecheck.StateCheck {
-	at := func(p tfjsonpath.Path, c knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(res, p, c)
+func (w summaryWant) severityCaseChecks(res string, attrPath func(string) tfjsonpath.Path) []statecheck.StateCheck {
+	at := func(attr, key string, c knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(res, attrPath(attr).AtMapKey(key), c)
 	}
 	return []statecheck.StateCheck{
-		at(tfjsonpath.New("severity_counts").AtMapKey("critical"), knownvalue.Int64Exact(1)),
-		at(tfjsonpath.New("severity_counts").AtMapKey("Critical"), knownvalue.Int64Exact(w.all.severity["Critical"])),
-		at(tfjsonpath.New("oldest_creation_time_by_severity").AtMapKey("Critical"), rfc3339Check(w.all.oldestBy["Critical"])),
+		at("severity_counts", "critical", knownvalue.Int64Exact(1)),
+		at("severity_counts", "Critical", knownvalue.Int64Exact(w.all.severity["Critical"])),
+		at("oldest_creation_time_by_severity", "Critical", rfc3339Check(w.all.oldestBy["Critical"])),
 	}
 }
 
@@ -488,7 +488,7 @@ func (w summaryWant) severityCaseChecks(res string) []statecheck.StateCheck {
 func TestAccAroSummary_severityCase(t *testing.T) {
 	d, w := severityCaseEstate(t)
 	_, url := mock(t, d, mockportal.Options{})
-	checks := append(w.checks("data.covalence_aro_summary.all"), w.severityCaseChecks("data.covalence_aro_summary.all")...)
+	checks := append(w.checks("data.covalence_aro_summary.all"), w.severityCaseChecks("data.covalence_aro_summary.all", tfjsonpath.New)...)
 	checks = append(checks,
 		statecheck.ExpectKnownValue("data.covalence_aros.all", tfjsonpath.New("severity_counts"), countsCheck(w.all.severity)),
 		statecheck.ExpectKnownValue("data.covalence_aros.all", tfjsonpath.New("severity_counts").AtMapKey("critical"), knownvalue.Int64Exact(1)))

@@ -109,6 +109,19 @@ data "covalence_aro_summary" "gate" {
 	resource.Test(t, ephemeralCase(t, resource.TestStep{Config: config, ConfigStateChecks: checks}))
 }
 
+// TestAccAroSummaryEphemeral_severityCase: the ephemeral summary counts an
+// ARO of severity "critical" as the data source does, under its own key and
+// in no entry of oldest_creation_time_by_severity.
+func TestAccAroSummaryEphemeral_severityCase(t *testing.T) {
+	d, w := severityCaseEstate(t)
+	_, url := mock(t, d, mockportal.Options{})
+	checks := append(w.checksAt("echo.test", echoed("all")), w.severityCaseChecks("echo.test", echoed("all"))...)
+	resource.Test(t, ephemeralCase(t, resource.TestStep{
+		Config:            providerBlock(url, "") + `ephemeral "covalence_aro_summary" "all" {}` + "\n" + echoConfig("all"),
+		ConfigStateChecks: checks,
+	}))
+}
+
 // TestAccAroSummaryEphemeral_empty: a filter that matches nothing opens
 // (max_total = 0 passes) with total 0, maps of zeros and an entry of zeros
 // per organization; so does an MSSP provider without organizations.
