@@ -254,14 +254,14 @@ func TestAccAroSummaryEphemeral_gateFails(t *testing.T) {
 	if w.all.total < 2 || w.unassigned.total == 0 || w.all.untimed == 0 || w.all.severity[""] == 0 || w.all.severity["Severe"] == 0 {
 		t.Fatalf("the estate lacks what the message is about: %+v", w.all)
 	}
-	max := w.all.total - 1
+	limit := w.all.total - 1
 	config := providerBlock(url, "") + fmt.Sprintf(`
 ephemeral "covalence_aro_summary" "gate" {
   min_severity = "High"
   max_total    = %d
 }
-`, max)
-	want := inOrder(gateMessage(w, max, "the filter severity High or above (or unknown)", ""))
+`, limit)
+	want := inOrder(gateMessage(w, limit, "the filter severity High or above (or unknown)", ""))
 	resource.Test(t, ephemeralCase(t,
 		resource.TestStep{Config: config, PlanOnly: true, ExpectError: want},
 		resource.TestStep{Config: config, ExpectError: want},
