@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -24,10 +23,6 @@ const arosTypeName = "covalence_aros"
 // framework path: an escape hatch for diagnosis, and the baseline of `make bench`.
 const EnvDisableFastPath = "COVALENCE_DISABLE_FAST_PATH"
 
-// EnvReadGOGC sets the GC percent while fast reads run (serverOptions.readGCPercent);
-// 0 leaves the garbage collector alone.
-const EnvReadGOGC = "COVALENCE_READ_GOGC"
-
 // serverOptions are what the environment decides of a protocol server. They
 // are read once, when the server is built (NewServer); tests build servers
 // with the options they need (newServer).
@@ -35,17 +30,10 @@ type serverOptions struct {
 	// fastPath serves covalence_aros's read through fastread (unset by
 	// COVALENCE_DISABLE_FAST_PATH=1).
 	fastPath bool
-	// readGCPercent is the GC percent while fast reads run (see readGC);
-	// 0 or less leaves the collector alone. COVALENCE_READ_GOGC sets it.
-	readGCPercent int
 }
 
 func serverOptionsFromEnv() serverOptions {
-	opts := serverOptions{fastPath: os.Getenv(EnvDisableFastPath) != "1", readGCPercent: defaultReadGCPercent}
-	if n, err := strconv.Atoi(os.Getenv(EnvReadGOGC)); err == nil {
-		opts.readGCPercent = n
-	}
-	return opts
+	return serverOptions{fastPath: os.Getenv(EnvDisableFastPath) != "1"}
 }
 
 // NewServer returns the provider's protocol 6 server: the framework server,
@@ -121,9 +109,9 @@ func (s *server) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
 	s.arosReads.fast.Add(1)
-	release := readGC.tighten(s.opts.readGCPercent)
+	restore := lowerGCDuringRead()
 	state, diags := s.fastReadAROs(ctx, req.Config)
-	release(state)
+	restore(len(state))
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: toProtoDiags(diags)}
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}

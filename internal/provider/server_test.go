@@ -26,8 +26,8 @@ import (
 // fastPath and frameworkPath are the options of a server with and without
 // the fast path.
 var (
-	fastPath      = serverOptions{fastPath: true, readGCPercent: defaultReadGCPercent}
-	frameworkPath = serverOptions{fastPath: false, readGCPercent: defaultReadGCPercent}
+	fastPath      = serverOptions{fastPath: true}
+	frameworkPath = serverOptions{fastPath: false}
 )
 
 // protocolServer is the provider served as main.go serves it, with opts,
@@ -217,26 +217,22 @@ data "covalence_aros" "cut" {
 // when the server is built, and a change afterwards does not reach it.
 func TestServerReadsTheEnvironmentOnce(t *testing.T) {
 	for _, c := range []struct {
-		disable, gogc string
-		want          serverOptions
+		disable string
+		want    serverOptions
 	}{
-		{"", "", serverOptions{fastPath: true, readGCPercent: defaultReadGCPercent}},
-		{"1", "", serverOptions{fastPath: false, readGCPercent: defaultReadGCPercent}},
-		{"0", "50", serverOptions{fastPath: true, readGCPercent: 50}},
-		{"", "0", serverOptions{fastPath: true, readGCPercent: 0}},
-		{"", "lots", serverOptions{fastPath: true, readGCPercent: defaultReadGCPercent}},
+		{"", serverOptions{fastPath: true}},
+		{"1", serverOptions{fastPath: false}},
+		{"0", serverOptions{fastPath: true}},
 	} {
 		t.Setenv(EnvDisableFastPath, c.disable)
-		t.Setenv(EnvReadGOGC, c.gogc)
 		s, ok := NewServer("test")().(*server)
 		if !ok {
 			t.Fatal("NewServer does not build a *server")
 		}
 		if s.opts != c.want {
-			t.Errorf("%s=%q %s=%q: options %+v, want %+v", EnvDisableFastPath, c.disable, EnvReadGOGC, c.gogc, s.opts, c.want)
+			t.Errorf("%s=%q: options %+v, want %+v", EnvDisableFastPath, c.disable, s.opts, c.want)
 		}
 		t.Setenv(EnvDisableFastPath, "1")
-		t.Setenv(EnvReadGOGC, "7")
 		if s.opts != c.want {
 			t.Errorf("the options of a built server changed with the environment: %+v", s.opts)
 		}
