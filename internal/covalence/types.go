@@ -4,10 +4,12 @@ package covalence
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The contract's documented values of an ARO's fields, in the order the
@@ -153,68 +155,114 @@ type Step struct {
 // Count is a JSON number that must be integral; a numeric string is accepted too.
 type Count int64
 
-// UnmarshalJSON accepts 3, 3.0 and "3".
-func (c *Count) UnmarshalJSON(b []byte) error {
-	s := string(bytes.Trim(b, `"`))
+// UnmarshalJSONFrom accepts 3, 3.0 and "3".
+func (c *Count) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	v, err := d.ReadValue()
+	if err != nil {
+		return err
+	}
+	s := string(bytes.Trim(v, `"`))
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		*c = Count(i)
 		return nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return fmt.Errorf("count %s is not a whole number", b)
+		return fmt.Errorf("count %s is not a whole number", v)
 	}
 	*c = Count(int64(f))
 	return nil
 }
 
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json.
+func (c *Count) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, c, asEncodingJSON) }
+
 // FlexString is a string the portal may also send as a number (serial_id).
 type FlexString string
 
-// UnmarshalJSON accepts a JSON string or number; a number is kept as its
-// JSON text, as json.Number keeps it.
-func (f *FlexString) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+// UnmarshalJSONFrom accepts a JSON string or number; a number is kept as
+// its JSON text, as json.Number keeps it.
+func (f *FlexString) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	switch d.PeekKind() {
+	case '"':
+		tok, err := d.ReadToken()
+		if err != nil {
 			return err
 		}
-		*f = FlexString(s)
+		*f = FlexString(tok.String())
+		return nil
+	case '0':
+		v, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		*f = FlexString(v)
 		return nil
 	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("expected a string or number, got %s", b)
+	v, err := d.ReadValue()
+	if err != nil {
+		return err
 	}
-	*f = FlexString(n.String())
-	return nil
+	return fmt.Errorf("expected a string or number, got %s", v)
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json.
+func (f *FlexString) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, f, asEncodingJSON) }
 
 // References is the list of an ARO's references. Entries are strings; an
 // entry of another JSON type is kept as its JSON text rather than failing.
 // A JSON null leaves the slice nil (distinct from an empty list).
 type References []string
 
-// UnmarshalJSON keeps null as nil, a null entry as "" and any other
+// UnmarshalJSONFrom keeps null as nil, a null entry as "" and any other
 // non-string entry as its JSON text.
-func (r *References) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
+func (r *References) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	switch d.PeekKind() {
+	case 'n':
+		_, err := d.ReadToken()
 		*r = nil
-		return nil
+		return err
+	case '[':
+	default:
+		v, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("expected an array of references or null, got %s", v)
 	}
-	var raw []json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
+	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
-	out := make([]string, 0, len(raw))
-	for _, e := range raw {
-		var s string
-		if err := json.Unmarshal(e, &s); err == nil {
-			out = append(out, s)
-			continue
+	out := make(References, 0, 4)
+	// An error of the decoder ends the loop: PeekKind then reports no kind,
+	// and ReadValue the error.
+	for d.PeekKind() != ']' {
+		switch d.PeekKind() {
+		case '"':
+			tok, err := d.ReadToken()
+			if err != nil {
+				return err
+			}
+			out = append(out, tok.String())
+		case 'n':
+			if _, err := d.ReadToken(); err != nil {
+				return err
+			}
+			out = append(out, "")
+		default:
+			v, err := d.ReadValue()
+			if err != nil {
+				return err
+			}
+			out = append(out, string(v))
 		}
-		out = append(out, string(e))
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
 	}
 	*r = out
 	return nil
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom for encoding/json.
+func (r *References) UnmarshalJSON(b []byte) error { return json.Unmarshal(b, r, asEncodingJSON) }

@@ -3,6 +3,7 @@ package covalence
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
@@ -20,7 +21,7 @@ func TestAROFieldsAreTheContract(t *testing.T) {
 		client, mock := jsonNames(tc.client), jsonNames(tc.mock)
 		for _, n := range mock {
 			if !slices.Contains(client, n) {
-				t.Errorf("the mock's %v has the JSON field %q, which %v (types.go) lacks: add it there, to the decoder's table in arodecode.go and to the mapping in provider/aro_mapping.go", tc.mock, n, tc.client)
+				t.Errorf("the mock's %v has the JSON field %q, which %v (types.go) lacks: add it there and to the mapping in provider/aro_mapping.go", tc.mock, n, tc.client)
 			}
 		}
 		for _, n := range client {
@@ -47,4 +48,22 @@ func TestValueSetsAreTheContract(t *testing.T) {
 			t.Errorf("covalence.%s = %q, the mock's %q", tc.name, tc.client, tc.mock)
 		}
 	}
+}
+
+// jsonNames are the names encoding/json gives the exported fields of the
+// struct type t.
+func jsonNames(t reflect.Type) []string {
+	var names []string
+	for f := range t.Fields() {
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		switch {
+		case !f.IsExported() || tag == "-":
+			continue
+		case name == "":
+			name = f.Name
+		}
+		names = append(names, name)
+	}
+	return names
 }
