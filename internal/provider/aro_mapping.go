@@ -26,13 +26,12 @@ import (
 // must keep its type, and names are unique.
 //
 // To add an ARO attribute: its field in covalence.ARO, one line in
-// aroMapping below, one line in the page decoder's table (aroFields in
-// covalence/arodecode.go), the field in mockportal.ARO (and in
-// mockportal/generate.go if it should vary), one line in plainARO
-// (cmd/benchfetch), then make docs. Each piece left out is named by a test:
-// TestAROMappingReachesEveryField (this mapping),
-// TestAROPageDecoderKnowsEveryField (the decoder), TestAROFieldsAreTheContract
-// (the mock), TestPlainAROHasEveryField (the bare fetch).
+// aroMapping below, the field in mockportal.ARO (and in mockportal/generate.go
+// if it should vary), one line in plainARO (cmd/benchfetch) and its rule in
+// aroRules (livecheck/shapes.go), then make docs. Each piece left out is named
+// by a test: TestAROMappingReachesEveryField (this mapping),
+// TestAROFieldsAreTheContract (the mock), TestPlainAROHasEveryField (the bare
+// fetch), TestARORulesAreTheClientsFields (the live check).
 type field[T any] struct {
 	name   string
 	schema schema.Attribute
