@@ -3,6 +3,7 @@ package livecheck
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -67,36 +68,86 @@ var (
 	boolNull = rule{types: []string{"bool", "null"}}
 )
 
-func enum(values []string) rule { return rule{types: []string{"string", "null"}, values: values} }
+// aroRules is the ARO object of the contract as the client reads it: derived
+// from covalence.ARO by rulesOf, so a field added to the client is checked on
+// a real portal with no change here. The types cannot say two things, which
+// are stated by path: the documented values of the enumerated fields
+// (aroValues) and the fields that hold personal data (aroPrivate).
+var aroRules = rulesOf(reflect.TypeFor[covalence.ARO](), "", aroValues, aroPrivate)
 
-// aroRules is the ARO object of the contract: every field may be null but ID.
-var aroRules = map[string]rule{
-	"ID":                str,
-	"alert_key":         strNull,
-	"analyst_notes":     strNull,
-	"count":             {types: []string{"integer", "null"}},
-	"creation_time":     timeNull,
-	"details":           strNull,
-	"details_markdown":  strNull,
-	"display_url":       strNull,
-	"external_bug_id":   strNull,
-	"last_updated_time": timeNull,
-	"notes":             strNull,
-	"organization": {types: []string{"object", "null"}, fields: map[string]rule{
-		"ID": strNull, "email": {types: []string{"string", "null"}, private: true}, "name": strNull,
-	}},
-	"references": {types: []string{"array", "null"}, elem: []string{"string"}},
-	"resolution": enum(resolutions),
-	"serial_id":  strNull,
-	"severity":   enum(severities),
-	"status":     enum(statuses),
-	"steps": {types: []string{"array", "null"}, elem: []string{"object"}, fields: map[string]rule{
-		"ID": strNull, "completed": boolNull, "label": strNull, "last_updated_time": timeNull,
-	}},
-	"template_id": strNull,
-	"title":       strNull,
-	"triage_id":   strNull,
-	"type":        enum(types),
+var (
+	aroValues  = map[string][]string{"resolution": resolutions, "severity": severities, "status": statuses, "type": types}
+	aroPrivate = []string{"organization.email"}
+)
+
+// rulesOf derives the rules of the JSON fields of the struct typ from their Go
+// types: a string, integer, number, bool, struct (object) or slice (array),
+// null allowed for a pointer or a slice; a field whose name ends in "_time"
+// is a portal timestamp; a struct's fields, or those of a slice's struct
+// entries, get their own rules. values and private are keyed by the field's
+// path (prefix + name, "." into an object, "[]." into an array's entries). A
+// Go type with no JSON type here gives a loose rule, which the tests forbid
+// for the client's types.
+func rulesOf(typ reflect.Type, prefix string, values map[string][]string, private []string) map[string]rule {
+	out := map[string]rule{}
+	for f := range typ.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		path := prefix + name
+		t, r := f.Type, rule{}
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+			r.types = append(r.types, "null")
+		}
+		kind := jsonKind(t)
+		switch kind {
+		case "":
+			r = rule{loose: true}
+		case "object":
+			r.fields = rulesOf(t, path+".", values, private)
+		case "array":
+			r.types = append(r.types, "null")
+			e := t.Elem()
+			if e.Kind() == reflect.Pointer {
+				e = e.Elem()
+			}
+			r.elem = []string{jsonKind(e)}
+			if r.elem[0] == "object" {
+				r.fields = rulesOf(e, path+"[].", values, private)
+			}
+		}
+		if kind != "" {
+			r.types = append(r.types, kind)
+		}
+		r.values = values[path]
+		r.private = slices.Contains(private, path)
+		r.time = kind == "string" && strings.HasSuffix(name, "_time")
+		out[name] = r
+	}
+	return out
+}
+
+// jsonKind is the JSON type (as jsonType names it) of a Go type's values,
+// "" when it has none of them.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "bool"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Struct:
+		return "object"
+	case reflect.Slice:
+		return "array"
+	}
+	return ""
 }
 
 // aroNewer are the fields the contract has seen newer servers add.

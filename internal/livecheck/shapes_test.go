@@ -2,65 +2,114 @@ package livecheck
 
 import (
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
 
-// jsonNames lists the JSON names of a struct's fields, in declaration order.
-func jsonNames(typ reflect.Type) []string {
-	var out []string
-	for f := range typ.Fields() {
-		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
-			out = append(out, name)
+// TestRulesOf: each Go type gives its JSON types, null where a pointer or a
+// slice allows it, timestamps by name, the rules of nested objects and of an
+// array's objects, values and private fields by path, and a loose rule for a
+// type with no JSON type; untagged and unexported fields have no rule.
+func TestRulesOf(t *testing.T) {
+	type owner struct {
+		Email *string `json:"email"`
+		Name  string  `json:"name,omitempty"`
+	}
+	type step struct {
+		Label *string `json:"label"`
+		Done  bool    `json:"done"`
+	}
+	type sample struct {
+		ID      string               `json:"ID"`
+		Count   *covalence.Count     `json:"count"`
+		Score   float64              `json:"score"`
+		Created *string              `json:"created_time"`
+		Level   *string              `json:"level"`
+		Owner   *owner               `json:"owner"`
+		Tags    covalence.References `json:"tags"`
+		Steps   []*step              `json:"steps"`
+		Extra   map[string]any       `json:"extra"`
+		Skipped string               `json:"-"`
+		Untaged string
+		hidden  string
+	}
+	_ = sample{hidden: ""}.hidden
+	got := rulesOf(reflect.TypeFor[sample](), "",
+		map[string][]string{"level": {"low", "high"}, "steps[].label": {"a"}},
+		[]string{"owner.email"})
+	want := map[string]rule{
+		"ID":           {types: []string{"string"}},
+		"count":        {types: []string{"null", "integer"}},
+		"score":        {types: []string{"number"}},
+		"created_time": {types: []string{"null", "string"}, time: true},
+		"level":        {types: []string{"null", "string"}, values: []string{"low", "high"}},
+		"owner": {types: []string{"null", "object"}, fields: map[string]rule{
+			"email": {types: []string{"null", "string"}, private: true},
+			"name":  {types: []string{"string"}},
+		}},
+		"tags": {types: []string{"null", "array"}, elem: []string{"string"}},
+		"steps": {types: []string{"null", "array"}, elem: []string{"object"}, fields: map[string]rule{
+			"label": {types: []string{"null", "string"}, values: []string{"a"}},
+			"done":  {types: []string{"bool"}},
+		}},
+		"extra": {loose: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		for k := range want {
+			if !reflect.DeepEqual(got[k], want[k]) {
+				t.Errorf("rule of %q: got %+v, want %+v", k, got[k], want[k])
+			}
+		}
+		for k := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("unexpected rule for %q: %+v", k, got[k])
+			}
 		}
 	}
-	return out
 }
 
-// TestARORulesAreTheClientsFields: the check knows the rule of every ARO
-// field the client reads, nested objects' fields included, and of no field
-// the client does not read, so an ARO attribute added to the client is
-// checked on a real portal too.
-func TestARORulesAreTheClientsFields(t *testing.T) {
-	compareRules(t, "covalence.ARO", reflect.TypeFor[covalence.ARO](), aroRules)
-}
-
-// compareRules compares the JSON fields of the struct typ with rules, and
-// goes into every field that is a struct (or a pointer to or list of one).
-func compareRules(t *testing.T, object string, typ reflect.Type, rules map[string]rule) {
-	t.Helper()
-	names := jsonNames(typ)
-	for _, n := range names {
-		r, ok := rules[n]
-		if !ok {
-			t.Errorf("%s has the JSON field %q, which has no rule in livecheck/shapes.go (aroRules): add its types and values there", object, n)
-			continue
-		}
-		f, _ := typ.FieldByName(fieldOf(typ, n))
-		ft := f.Type
-		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
-			ft = ft.Elem()
-		}
-		if ft.Kind() == reflect.Struct {
-			compareRules(t, object+"."+n, ft, r.fields)
+// TestARORulesCoverTheClient: every field of covalence.ARO has a JSON type the
+// check knows (no loose rule), and every path given values or marked private
+// names a field, so a renamed field cannot silently lose them.
+func TestARORulesCoverTheClient(t *testing.T) {
+	paths := map[string]rule{}
+	var walk func(prefix string, rules map[string]rule)
+	walk = func(prefix string, rules map[string]rule) {
+		for name, r := range rules {
+			paths[prefix+name] = r
+			if r.fields != nil {
+				sep := "."
+				if len(r.elem) > 0 {
+					sep = "[]."
+				}
+				walk(prefix+name+sep, r.fields)
+			}
 		}
 	}
-	for n := range rules {
-		if !slices.Contains(names, n) {
-			t.Errorf("livecheck/shapes.go has a rule for the field %q of %s, which the client does not read", n, object)
+	walk("", aroRules)
+	for path, r := range paths {
+		if r.loose {
+			t.Errorf("covalence.ARO's field %q has a Go type with no JSON type in rulesOf (livecheck/shapes.go)", path)
 		}
 	}
-}
-
-// fieldOf is the Go name of the field of typ whose JSON name is name.
-func fieldOf(typ reflect.Type, name string) string {
-	for f := range typ.Fields() {
-		if n, _, _ := strings.Cut(f.Tag.Get("json"), ","); n == name {
-			return f.Name
+	for path, values := range aroValues {
+		if r, ok := paths[path]; !ok || !reflect.DeepEqual(r.values, values) || len(values) == 0 {
+			t.Errorf("aroValues names %q, which is not a field of covalence.ARO with those values", path)
 		}
 	}
-	return ""
+	for _, path := range aroPrivate {
+		if r, ok := paths[path]; !ok || !r.private {
+			t.Errorf("aroPrivate names %q, which is not a private field of covalence.ARO", path)
+		}
+	}
+	if r := paths["ID"]; strings.Join(r.types, ",") != "string" {
+		t.Errorf("ID may be %v, want string only", r.types)
+	}
+	for _, path := range []string{"creation_time", "last_updated_time", "steps[].last_updated_time"} {
+		if !paths[path].time {
+			t.Errorf("%q is not checked as a portal timestamp", path)
+		}
+	}
 }

@@ -26,12 +26,11 @@ import (
 // must keep its type, and names are unique.
 //
 // To add an ARO attribute: its field in covalence.ARO, one line in
-// aroMapping below, the field in mockportal.ARO (and in mockportal/generate.go
-// if it should vary), one line in plainARO (cmd/benchfetch) and its rule in
-// aroRules (livecheck/shapes.go), then make docs. Each piece left out is named
-// by a test: TestAROMappingReachesEveryField (this mapping),
-// TestAROFieldsAreTheContract (the mock), TestPlainAROHasEveryField (the bare
-// fetch), TestARORulesAreTheClientsFields (the live check).
+// aroMapping below, the field in mockportal.ARO and a value for it in
+// mockportal/generate.go, then make docs. The bare fetch (cmd/benchfetch) and
+// the live check (livecheck) derive their fields from covalence.ARO. Each
+// piece left out is named by a test: TestAROMappingReachesEveryField (this
+// mapping), TestAROFieldsAreTheContract (the mock).
 type field[T any] struct {
 	name   string
 	schema schema.Attribute

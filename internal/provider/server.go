@@ -69,16 +69,12 @@ type server struct {
 }
 
 // ReadDataSource serves every data source read as one read of the request
-// scheduler (trackRead), and covalence_aros through the fast path.
+// scheduler (startRead), and covalence_aros through the fast path.
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	pd := s.p.configured.Load()
-	if pd == nil {
-		return s.readDataSource(ctx, req)
-	}
-	ctx, end := pd.trackRead(ctx, readDataSource, req.TypeName)
+	ctx, finish := s.startRead(ctx, readDataSource, req.TypeName)
 	resp, err := s.readDataSource(ctx, req)
 	if resp != nil {
-		resp.Diagnostics = append(resp.Diagnostics, toProtoDiags(end())...)
+		finish(&resp.Diagnostics)
 	}
 	return resp, err
 }
@@ -88,16 +84,25 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 // it takes its turn within the same request budget, and its costs and
 // rate-limit waits are reported the same way.
 func (s *server) OpenEphemeralResource(ctx context.Context, req *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
-	pd := s.p.configured.Load()
-	if pd == nil {
-		return s.ProviderServer.OpenEphemeralResource(ctx, req)
-	}
-	ctx, end := pd.trackRead(ctx, openEphemeral, req.TypeName)
+	ctx, finish := s.startRead(ctx, openEphemeral, req.TypeName)
 	resp, err := s.ProviderServer.OpenEphemeralResource(ctx, req)
 	if resp != nil {
-		resp.Diagnostics = append(resp.Diagnostics, toProtoDiags(end())...)
+		finish(&resp.Diagnostics)
 	}
 	return resp, err
+}
+
+// startRead begins one read of the request scheduler (trackRead) once the
+// provider is configured; finish ends it, appending its closing diagnostics
+// (a rate-limit warning) to the response's. Before configuration there is
+// no scheduler, and finish does nothing.
+func (s *server) startRead(ctx context.Context, kind readKind, typeName string) (context.Context, func(*[]*tfprotov6.Diagnostic)) {
+	pd := s.p.configured.Load()
+	if pd == nil {
+		return ctx, func(*[]*tfprotov6.Diagnostic) {}
+	}
+	ctx, end := pd.trackRead(ctx, kind, typeName)
+	return ctx, func(diags *[]*tfprotov6.Diagnostic) { *diags = append(*diags, toProtoDiags(end())...) }
 }
 
 func (s *server) readDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {

@@ -1,7 +1,8 @@
 // Command benchfetch is the yardstick of `make bench` (scripts/bench.sh): it
 // reads every ARO of a portal the way a bare client would, with net/http and
 // encoding/json into plain structs, no retries, checks or de-duplication,
-// and prints the seconds it took.
+// and prints the seconds it took. Of the client it takes only the list of
+// covalence.ARO's fields, by reflection, never its decoding.
 //
 //	benchfetch -base URL -key KEY -total 20000 -page-size 100 -parallel 8
 //	benchfetch -base URL -key KEY -sequential -limit 500
@@ -17,40 +18,56 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"reflect"
 	"sync"
 	"time"
+
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
 
-// plainARO is an ARO in plain types: what a bare fetch decodes into.
-type plainARO struct {
-	ID              string            `json:"ID"`
-	AlertKey        *string           `json:"alert_key"`
-	AnalystNotes    *string           `json:"analyst_notes"`
-	Count           *json.Number      `json:"count"`
-	CreationTime    *string           `json:"creation_time"`
-	Details         *string           `json:"details"`
-	DetailsMarkdown *string           `json:"details_markdown"`
-	DisplayURL      *string           `json:"display_url"`
-	ExternalBugID   *string           `json:"external_bug_id"`
-	LastUpdatedTime *string           `json:"last_updated_time"`
-	Notes           *string           `json:"notes"`
-	Organization    *map[string]any   `json:"organization"`
-	References      []json.RawMessage `json:"references"`
-	Resolution      *string           `json:"resolution"`
-	SerialID        json.RawMessage   `json:"serial_id"`
-	Severity        *string           `json:"severity"`
-	Status          *string           `json:"status"`
-	Steps           []map[string]any  `json:"steps"`
-	TemplateID      *string           `json:"template_id"`
-	Title           *string           `json:"title"`
-	TriageID        *string           `json:"triage_id"`
-	Type            *string           `json:"type"`
+// plainPage is a page of AROs in plain types, what a bare fetch decodes
+// into. Its items have the JSON fields of covalence.ARO (plainStruct), so the
+// bare fetch decodes every field the provider decodes, and a field added to
+// the client needs nothing here.
+var plainPage = reflect.StructOf([]reflect.StructField{
+	{Name: "Items", Type: reflect.SliceOf(plainStruct(reflect.TypeFor[covalence.ARO]())), Tag: `json:"items"`},
+	{Name: "Total", Type: reflect.TypeFor[int](), Tag: `json:"total"`},
+	{Name: "Page", Type: reflect.TypeFor[int](), Tag: `json:"page"`},
+})
+
+// plainStruct is the struct t with each exported field in its plainType,
+// under the same name and tag.
+func plainStruct(t reflect.Type) reflect.Type {
+	var fields []reflect.StructField
+	for f := range t.Fields() {
+		if f.IsExported() {
+			fields = append(fields, reflect.StructField{Name: f.Name, Type: plainType(f.Type), Tag: f.Tag})
+		}
+	}
+	return reflect.StructOf(fields)
 }
 
-type plainPage struct {
-	Items []plainARO `json:"items"`
-	Total int        `json:"total"`
-	Page  int        `json:"page"`
+// plainType is the type a bare client would decode a value of type t into
+// with encoding/json: pointers and unnamed slices keep their shape, built-in
+// types stay, an object becomes a map, and a named type with a decoding of
+// its own becomes what encoding/json reads without it (json.Number for an
+// integer, json.RawMessage for each entry of a list or for anything else).
+func plainType(t reflect.Type) reflect.Type {
+	switch {
+	case t.Kind() == reflect.Pointer:
+		return reflect.PointerTo(plainType(t.Elem()))
+	case t.Kind() == reflect.Struct:
+		return reflect.TypeFor[map[string]any]()
+	case t.Kind() == reflect.Slice && t.Name() == "":
+		return reflect.SliceOf(plainType(t.Elem()))
+	case t.PkgPath() == "":
+		return t
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return reflect.TypeFor[json.Number]()
+	case t.Kind() == reflect.Slice:
+		return reflect.TypeFor[[]json.RawMessage]()
+	}
+	return reflect.TypeFor[json.RawMessage]()
 }
 
 func main() {
@@ -66,34 +83,38 @@ func main() {
 	flag.Parse()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * *parallel}, Timeout: time.Minute}
-	get := func(page int) (*plainPage, error) {
+	// get returns the number of items of a page and the total it states.
+	get := func(page int) (items, total int, err error) {
 		req, err := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/providers/%s/aros?limit=%d&page=%d", *base, *provider, *limit, page), nil)
 		if err != nil {
-			return nil, err
+			return 0, 0, err
 		}
 		req.Header.Set("Authorization", "Bearer "+*key)
 		resp, err := client.Do(req)
 		if err != nil {
-			return nil, err
+			return 0, 0, err
 		}
 		defer func() { _ = resp.Body.Close() }()
 		if resp.StatusCode != http.StatusOK {
-			return nil, fmt.Errorf("page %d: HTTP %d", page, resp.StatusCode)
+			return 0, 0, fmt.Errorf("page %d: HTTP %d", page, resp.StatusCode)
 		}
-		var p plainPage
-		return &p, json.NewDecoder(resp.Body).Decode(&p)
+		p := reflect.New(plainPage)
+		if err := json.NewDecoder(resp.Body).Decode(p.Interface()); err != nil {
+			return 0, 0, err
+		}
+		return p.Elem().Field(0).Len(), int(p.Elem().Field(1).Int()), nil
 	}
 
 	start := time.Now()
 	read := 0
 	if *sequential {
 		for page := *firstPage; ; page++ {
-			p, err := get(page)
+			n, pageTotal, err := get(page)
 			if err != nil {
 				fail(err)
 			}
-			read += len(p.Items)
-			if len(p.Items) == 0 || read >= p.Total {
+			read += n
+			if n == 0 || read >= pageTotal {
 				break
 			}
 		}
@@ -108,12 +129,12 @@ func main() {
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				p, err := get(page)
+				n, _, err := get(page)
 				if err != nil {
 					fail(err)
 				}
 				mu.Lock()
-				read += len(p.Items)
+				read += n
 				mu.Unlock()
 			}()
 		}

@@ -1,31 +1,89 @@
 package main
 
 import (
+	"encoding/json"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
-// TestPlainAROHasEveryField: the bare fetch decodes every JSON field the
-// portal serves (the mock's ARO), so that it does the work the provider
-// does; a field it lacks is named.
-func TestPlainAROHasEveryField(t *testing.T) {
-	names := func(typ reflect.Type) []string {
-		var out []string
-		for f := range typ.Fields() {
-			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
-				out = append(out, name)
+// TestPlainPageDecodesEveryField: a page the mock portal serves decodes into
+// plainPage with every field the client reads (covalence.ARO's) kept as sent
+// (encoded again, it is the value it was), so the bare fetch does the
+// decoding work the provider does; a field the plain types lose or mangle is
+// named. Fields the client does not read, which the mock sends as newer
+// servers do, are skipped by both.
+func TestPlainPageDecodesEveryField(t *testing.T) {
+	data := mockportal.Generate(7, 5, 120, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	body, err := json.Marshal(map[string]any{"items": data.AROs, "total": len(data.AROs), "page": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(body, &sent); err != nil {
+		t.Fatal(err)
+	}
+
+	var clientFields []string
+	for f := range reflect.TypeFor[covalence.ARO]().Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.IsExported() && name != "" && name != "-" {
+			clientFields = append(clientFields, name)
+		}
+	}
+
+	p := reflect.New(plainPage)
+	if err := json.Unmarshal(body, p.Interface()); err != nil {
+		t.Fatalf("a mock page does not decode into plainPage: %v", err)
+	}
+	items := p.Elem().FieldByName("Items")
+	if items.Len() != len(data.AROs) || p.Elem().FieldByName("Total").Int() != int64(len(data.AROs)) {
+		t.Fatalf("decoded %d items, total %d; want %d", items.Len(), p.Elem().FieldByName("Total").Int(), len(data.AROs))
+	}
+	for i := range items.Len() {
+		again, err := json.Marshal(items.Index(i).Interface())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(again, &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range clientFields {
+			want, ok := sent.Items[i][k]
+			if !ok {
+				t.Fatalf("the mock's ARO %d has no field %q", i, k)
+			}
+			if !reflect.DeepEqual(got[k], want) {
+				t.Errorf("ARO %d: field %q decoded as %v, sent %v: plainType (benchfetch/main.go) lacks or mangles it", i, k, got[k], want)
 			}
 		}
-		return out
 	}
-	plain := names(reflect.TypeFor[plainARO]())
-	for _, n := range names(reflect.TypeFor[mockportal.ARO]()) {
-		if !slices.Contains(plain, n) {
-			t.Errorf("the portal's ARO has the JSON field %q, which plainARO (benchfetch/main.go) lacks: add it in plain types", n)
+}
+
+// TestPlainType: the plain form of each kind of field the client reads.
+func TestPlainType(t *testing.T) {
+	type named int64
+	type flex string
+	type list []string
+	type object struct{ A *string }
+	for _, tc := range []struct{ in, want reflect.Type }{
+		{reflect.TypeFor[string](), reflect.TypeFor[string]()},
+		{reflect.TypeFor[*string](), reflect.TypeFor[*string]()},
+		{reflect.TypeFor[*bool](), reflect.TypeFor[*bool]()},
+		{reflect.TypeFor[*named](), reflect.TypeFor[*json.Number]()},
+		{reflect.TypeFor[*flex](), reflect.TypeFor[*json.RawMessage]()},
+		{reflect.TypeFor[list](), reflect.TypeFor[[]json.RawMessage]()},
+		{reflect.TypeFor[*object](), reflect.TypeFor[*map[string]any]()},
+		{reflect.TypeFor[[]object](), reflect.TypeFor[[]map[string]any]()},
+	} {
+		if got := plainType(tc.in); got != tc.want {
+			t.Errorf("plainType(%v) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
 }
