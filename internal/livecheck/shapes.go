@@ -81,56 +81,73 @@ var (
 )
 
 // rulesOf derives the rules of the JSON fields of the struct typ from their Go
-// types: a string, integer, number, bool, struct (object) or slice (array),
-// null allowed for a pointer or a slice; a field whose name ends in "_time"
-// is a portal timestamp; a struct's fields, or those of a slice's struct
-// entries, get their own rules. values and private are keyed by the field's
-// path (prefix + name, "." into an object, "[]." into an array's entries). A
-// Go type with no JSON type here gives a loose rule, which the tests forbid
-// for the client's types.
+// types (ruleOf); a field whose name ends in "_time" is a portal timestamp.
+// values and private are keyed by the field's path (prefix + name, "." into
+// an object, "[]." into an array's entries). A field the rules cannot name
+// as the decoders do (untagged, or embedded) gets a loose rule under its Go
+// name; the tests forbid loose rules for the client's types.
 func rulesOf(typ reflect.Type, prefix string, values map[string][]string, private []string) map[string]rule {
 	out := map[string]rule{}
 	for f := range typ.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "" || name == "-" {
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" || f.Anonymous {
+			out[f.Name] = rule{loose: true}
 			continue
 		}
 		path := prefix + name
-		t, r := f.Type, rule{}
-		if t.Kind() == reflect.Pointer {
-			t = t.Elem()
-			r.types = append(r.types, "null")
-		}
-		kind := jsonKind(t)
-		switch kind {
-		case "":
-			r = rule{loose: true}
-		case "object":
-			r.fields = rulesOf(t, path+".", values, private)
-		case "array":
-			r.types = append(r.types, "null")
-			e := t.Elem()
-			if e.Kind() == reflect.Pointer {
-				e = e.Elem()
-			}
-			r.elem = []string{jsonKind(e)}
-			if r.elem[0] == "object" {
-				r.fields = rulesOf(e, path+"[].", values, private)
-			}
-		}
-		if kind != "" {
-			r.types = append(r.types, kind)
-		}
+		r := ruleOf(f.Type, path, values, private)
 		r.values = values[path]
 		r.private = slices.Contains(private, path)
-		r.time = kind == "string" && strings.HasSuffix(name, "_time")
+		r.time = slices.Contains(r.types, "string") && strings.HasSuffix(name, "_time")
 		out[name] = r
 	}
 	return out
 }
 
+// ruleOf is the rule of a value of Go type t at path: its JSON type (jsonKind),
+// null allowed for a pointer or a slice, and the rules of an object's fields
+// or of an array's object entries. It is loose when the JSON type cannot be
+// told from t: no JSON kind, or an object with no JSON fields (a type such as
+// time.Time, which decodes from a string).
+func ruleOf(t reflect.Type, path string, values map[string][]string, private []string) rule {
+	var r rule
+	if t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		r.types = []string{"null"}
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	kind := jsonKind(t)
+	switch kind {
+	case "":
+		return rule{loose: true}
+	case "object":
+		if r.fields = rulesOf(t, path+".", values, private); len(r.fields) == 0 {
+			return rule{loose: true}
+		}
+	case "array":
+		e := t.Elem()
+		if e.Kind() == reflect.Pointer {
+			e = e.Elem()
+		}
+		switch r.elem = []string{jsonKind(e)}; r.elem[0] {
+		case "":
+			return rule{loose: true}
+		case "object":
+			if r.fields = rulesOf(e, path+"[].", values, private); len(r.fields) == 0 {
+				return rule{loose: true}
+			}
+		}
+	}
+	r.types = append(r.types, kind)
+	return r
+}
+
 // jsonKind is the JSON type (as jsonType names it) of a Go type's values,
-// "" when it has none of them.
+// "" when it has none of them or may have any.
 func jsonKind(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
@@ -145,6 +162,9 @@ func jsonKind(t reflect.Type) string {
 	case reflect.Struct:
 		return "object"
 	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 { // []byte, json.RawMessage: any JSON
+			return ""
+		}
 		return "array"
 	}
 	return ""

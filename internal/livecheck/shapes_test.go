@@ -1,9 +1,11 @@
 package livecheck
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
@@ -11,7 +13,8 @@ import (
 // TestRulesOf: each Go type gives its JSON types, null where a pointer or a
 // slice allows it, timestamps by name, the rules of nested objects and of an
 // array's objects, values and private fields by path, and a loose rule for a
-// type with no JSON type; untagged and unexported fields have no rule.
+// type with no JSON type or fields the decoders name otherwise (untagged,
+// embedded); unexported fields and fields tagged "-" have no rule.
 func TestRulesOf(t *testing.T) {
 	type owner struct {
 		Email *string `json:"email"`
@@ -21,19 +24,27 @@ func TestRulesOf(t *testing.T) {
 		Label *string `json:"label"`
 		Done  bool    `json:"done"`
 	}
+	type Embedded struct {
+		X *string `json:"x"`
+	}
 	type sample struct {
-		ID      string               `json:"ID"`
-		Count   *covalence.Count     `json:"count"`
-		Score   float64              `json:"score"`
-		Created *string              `json:"created_time"`
-		Level   *string              `json:"level"`
-		Owner   *owner               `json:"owner"`
-		Tags    covalence.References `json:"tags"`
-		Steps   []*step              `json:"steps"`
-		Extra   map[string]any       `json:"extra"`
-		Skipped string               `json:"-"`
-		Untaged string
-		hidden  string
+		Embedded
+		ID       string               `json:"ID"`
+		Count    *covalence.Count     `json:"count"`
+		Score    float64              `json:"score"`
+		Created  *string              `json:"created_time"`
+		Level    *string              `json:"level"`
+		Owner    *owner               `json:"owner"`
+		Tags     covalence.References `json:"tags"`
+		Steps    []*step              `json:"steps"`
+		Extra    map[string]any       `json:"extra"`
+		When     *time.Time           `json:"when"`
+		Raw      json.RawMessage      `json:"raw"`
+		Any      []any                `json:"any"`
+		PtrList  *[]string            `json:"ptr_list"`
+		Skipped  string               `json:"-"`
+		Untagged string
+		hidden   string
 	}
 	_ = sample{hidden: ""}.hidden
 	got := rulesOf(reflect.TypeFor[sample](), "",
@@ -54,7 +65,13 @@ func TestRulesOf(t *testing.T) {
 			"label": {types: []string{"null", "string"}, values: []string{"a"}},
 			"done":  {types: []string{"bool"}},
 		}},
-		"extra": {loose: true},
+		"ptr_list": {types: []string{"null", "array"}, elem: []string{"string"}},
+		"extra":    {loose: true},
+		"when":     {loose: true},
+		"raw":      {loose: true},
+		"any":      {loose: true},
+		"Untagged": {loose: true},
+		"Embedded": {loose: true},
 	}
 	if !reflect.DeepEqual(got, want) {
 		for k := range want {

@@ -228,3 +228,26 @@ func benchPage(b *testing.B, s *Server, query string) {
 		}
 	}
 }
+
+// TestGenerateSetsEveryField: every JSON field of the ARO has a value in
+// some generated ARO, so that a field added to ARO without a value in
+// generate.go is named, not served as null (or empty) to every test.
+func TestGenerateSetsEveryField(t *testing.T) {
+	d := Generate(3, 10, 500, genNow)
+	for f := range reflect.TypeFor[ARO]().Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		set := false
+		for i := range d.AROs {
+			if !reflect.ValueOf(d.AROs[i]).FieldByIndex(f.Index).IsZero() {
+				set = true
+				break
+			}
+		}
+		if !set {
+			t.Errorf("no generated ARO has a value for %q: give it one in generate.go", name)
+		}
+	}
+}

@@ -27,10 +27,13 @@ import (
 //
 // To add an ARO attribute: its field in covalence.ARO, one line in
 // aroMapping below, the field in mockportal.ARO and a value for it in
-// mockportal/generate.go, then make docs. The bare fetch (cmd/benchfetch) and
-// the live check (livecheck) derive their fields from covalence.ARO. Each
-// piece left out is named by a test: TestAROMappingReachesEveryField (this
-// mapping), TestAROFieldsAreTheContract (the mock).
+// mockportal/generate.go, then make docs and its row in CONTRACT.md. The
+// bare fetch (cmd/benchfetch) and the live check (livecheck) derive their
+// fields from covalence.ARO; only an enumerated field's values or a field
+// holding personal data need a path in aroValues or aroPrivate
+// (livecheck/shapes.go). Tests name what is left out of the code:
+// TestAROMappingReachesEveryField (this mapping), TestAROFieldsAreTheContract
+// (the mock), TestGenerateSetsEveryField (the mock's generator).
 type field[T any] struct {
 	name   string
 	schema schema.Attribute

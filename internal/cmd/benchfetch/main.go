@@ -13,6 +13,7 @@
 package main
 
 import (
+	"encoding"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -36,7 +37,8 @@ var plainPage = reflect.StructOf([]reflect.StructField{
 })
 
 // plainStruct is the struct t with each exported field in its plainType,
-// under the same name and tag.
+// under the same name and tag. (The live check's tests hold every field of
+// covalence.ARO to a json tag and no embedding, so names match as tagged.)
 func plainStruct(t reflect.Type) reflect.Type {
 	var fields []reflect.StructField
 	for f := range t.Fields() {
@@ -47,27 +49,62 @@ func plainStruct(t reflect.Type) reflect.Type {
 	return reflect.StructOf(fields)
 }
 
+var (
+	rawMessage  = reflect.TypeFor[json.RawMessage]()
+	unmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textDecoder = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
 // plainType is the type a bare client would decode a value of type t into
-// with encoding/json: pointers and unnamed slices keep their shape, built-in
-// types stay, an object becomes a map, and a named type with a decoding of
-// its own becomes what encoding/json reads without it (json.Number for an
-// integer, json.RawMessage for each entry of a list or for anything else).
+// with encoding/json, so that none of the client's own decoding runs:
+//   - a type of the client's with a decoding of its own (UnmarshalJSON or
+//     UnmarshalText) becomes what encoding/json reads without it:
+//     json.Number for an integer, a list of json.RawMessage for a list,
+//     json.RawMessage for anything else;
+//   - any other object becomes map[string]any;
+//   - lists, maps and pointers keep their shape with plain entries (a
+//     pointer to json.RawMessage is json.RawMessage, which holds null too);
+//   - strings, bools and numbers become the built-in type of their kind.
 func plainType(t reflect.Type) reflect.Type {
-	switch {
-	case t.Kind() == reflect.Pointer:
-		return reflect.PointerTo(plainType(t.Elem()))
-	case t.Kind() == reflect.Struct:
-		return reflect.TypeFor[map[string]any]()
-	case t.Kind() == reflect.Slice && t.Name() == "":
-		return reflect.SliceOf(plainType(t.Elem()))
-	case t.PkgPath() == "":
-		return t
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
-		return reflect.TypeFor[json.Number]()
-	case t.Kind() == reflect.Slice:
-		return reflect.TypeFor[[]json.RawMessage]()
+	k := t.Kind()
+	integer := k >= reflect.Int && k <= reflect.Uint64
+	if t.PkgPath() != "" && (reflect.PointerTo(t).Implements(unmarshaler) || reflect.PointerTo(t).Implements(textDecoder)) {
+		switch {
+		case integer:
+			return reflect.TypeFor[json.Number]()
+		case k == reflect.Slice:
+			return reflect.TypeFor[[]json.RawMessage]()
+		}
+		return rawMessage
 	}
-	return reflect.TypeFor[json.RawMessage]()
+	switch {
+	case k == reflect.Pointer:
+		if e := plainType(t.Elem()); e != rawMessage {
+			return reflect.PointerTo(e)
+		}
+		return rawMessage
+	case k == reflect.Struct:
+		return reflect.TypeFor[map[string]any]()
+	case k == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
+		return reflect.TypeFor[[]byte]()
+	case k == reflect.Slice:
+		return reflect.SliceOf(plainType(t.Elem()))
+	case k == reflect.Array:
+		return reflect.ArrayOf(t.Len(), plainType(t.Elem()))
+	case k == reflect.Map: // an object's names are strings
+		return reflect.MapOf(reflect.TypeFor[string](), plainType(t.Elem()))
+	case k == reflect.String:
+		return reflect.TypeFor[string]()
+	case k == reflect.Bool:
+		return reflect.TypeFor[bool]()
+	case k >= reflect.Int && k <= reflect.Int64:
+		return reflect.TypeFor[int64]()
+	case integer:
+		return reflect.TypeFor[uint64]()
+	case k == reflect.Float32 || k == reflect.Float64:
+		return reflect.TypeFor[float64]()
+	}
+	return rawMessage
 }
 
 func main() {

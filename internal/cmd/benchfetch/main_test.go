@@ -66,21 +66,36 @@ func TestPlainPageDecodesEveryField(t *testing.T) {
 	}
 }
 
-// TestPlainType: the plain form of each kind of field the client reads.
+// Types with a decoding of their own, and without, as the client may have.
+type (
+	ownCount int64
+	ownFlex  string
+	ownList  []string
+	level    string
+	object   struct{ A *string }
+)
+
+func (*ownCount) UnmarshalJSON([]byte) error { return nil }
+func (*ownFlex) UnmarshalJSON([]byte) error  { return nil }
+func (*ownList) UnmarshalJSON([]byte) error  { return nil }
+
+// TestPlainType: the plain form of each kind of field the client may read.
 func TestPlainType(t *testing.T) {
-	type named int64
-	type flex string
-	type list []string
-	type object struct{ A *string }
 	for _, tc := range []struct{ in, want reflect.Type }{
 		{reflect.TypeFor[string](), reflect.TypeFor[string]()},
 		{reflect.TypeFor[*string](), reflect.TypeFor[*string]()},
 		{reflect.TypeFor[*bool](), reflect.TypeFor[*bool]()},
-		{reflect.TypeFor[*named](), reflect.TypeFor[*json.Number]()},
-		{reflect.TypeFor[*flex](), reflect.TypeFor[*json.RawMessage]()},
-		{reflect.TypeFor[list](), reflect.TypeFor[[]json.RawMessage]()},
+		{reflect.TypeFor[*float64](), reflect.TypeFor[*float64]()},
+		{reflect.TypeFor[*level](), reflect.TypeFor[*string]()},
+		{reflect.TypeFor[*ownCount](), reflect.TypeFor[*json.Number]()},
+		{reflect.TypeFor[*ownFlex](), reflect.TypeFor[json.RawMessage]()},
+		{reflect.TypeFor[ownList](), reflect.TypeFor[[]json.RawMessage]()},
 		{reflect.TypeFor[*object](), reflect.TypeFor[*map[string]any]()},
 		{reflect.TypeFor[[]object](), reflect.TypeFor[[]map[string]any]()},
+		{reflect.TypeFor[map[level]ownCount](), reflect.TypeFor[map[string]json.Number]()},
+		{reflect.TypeFor[*time.Time](), reflect.TypeFor[json.RawMessage]()},
+		{reflect.TypeFor[[]byte](), reflect.TypeFor[[]byte]()},
+		{reflect.TypeFor[[]*ownFlex](), reflect.TypeFor[[]json.RawMessage]()},
 	} {
 		if got := plainType(tc.in); got != tc.want {
 			t.Errorf("plainType(%v) = %v, want %v", tc.in, got, tc.want)
