@@ -259,9 +259,9 @@ func (c *Client) StreamAROSummaries(ctx context.Context, providerID string, q AR
 }
 
 // streamPages is the pager of StreamAROs for any decoded form T of an ARO;
-// fast decodes the portal's usual page without reflection, or declines
-// (leaving the page as it was) for encoding/json to decode it (nil: always
-// encoding/json); fields returns what the pager checks of an item: its ID
+// fast decodes a page with go-json-experiment/json (decodeAROPage), or
+// declines (leaving the page as it was) for encoding/json to decode it and
+// place its error (nil: always encoding/json); fields returns what the pager checks of an item: its ID
 // and the fields the query filters on. Every item is checked against q (aroMatcher) after
 // de-duplication: fn gets only those that match, the others are counted in
 // st.Dropped and st.Unapplied.

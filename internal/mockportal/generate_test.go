@@ -235,8 +235,8 @@ func benchPage(b *testing.B, s *Server, query string) {
 func TestGenerateSetsEveryField(t *testing.T) {
 	d := Generate(3, 10, 500, genNow)
 	for f := range reflect.TypeFor[ARO]().Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "" || name == "-" {
+		name := jsonName(f)
+		if !f.IsExported() || name == "" {
 			continue
 		}
 		set := false

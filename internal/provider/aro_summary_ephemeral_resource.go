@@ -103,8 +103,9 @@ func (e *aroSummaryEphemeralResource) Open(ctx context.Context, req ephemeral.Op
 // now, and the AROs of unknown age. Lines of a list start with a space, so
 // that Terraform prints them as they are rather than rewrapped.
 func gateFailure(q aroQuery, m aroSummaryModel, maxTotal int64, now time.Time) diag.Diagnostic {
+	org := q.orgInWords(m.Organizations)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s match %s; max_total is %d.\n\n", countOf(m.Total, "ARO"), q.inWords(m.Organizations), maxTotal)
+	fmt.Fprintf(&b, "%s match %s; max_total is %d.\n\n", countOf(m.Total, "ARO"), q.inWords(org), maxTotal)
 	fmt.Fprintf(&b, "By severity: %s.\n", severitiesInWords(m.SeverityCounts))
 
 	type orgLine struct {
@@ -122,7 +123,7 @@ func gateFailure(q aroQuery, m aroSummaryModel, maxTotal int64, now time.Time) d
 	})
 	// A gate on one organization names it in the filter; a list of one
 	// would say it again.
-	if len(orgs) > 0 && q.Org == "" && q.OrganizationID == "" {
+	if len(orgs) > 0 && org == "" {
 		b.WriteString("\nOrganizations with matching AROs, most first:\n")
 		for i, l := range orgs {
 			if i == gateOrgsListed {
@@ -156,18 +157,18 @@ func gateFailure(q aroQuery, m aroSummaryModel, maxTotal int64, now time.Time) d
 		fmt.Fprintf(&b, "\nWithout a creation time (age unknown): %d.\n", m.WithoutCreation)
 	}
 	in := ""
-	if name := q.orgInWords(m.Organizations); name != "" {
-		in = " in " + name
+	if org != "" {
+		in = " in " + org
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("max_total"),
 		fmt.Sprintf("Compliance gate failed: %s%s, max_total is %d", countOf(m.Total, "matching ARO"), in, maxTotal),
 		strings.TrimRight(b.String(), "\n"))
 }
 
-// inWords is the filter as a reader says it: "AROs with resolution
-// Unresolved, severity High or above, ...". orgs are the summary's
-// organizations, which name the filtered organization.
-func (q aroQuery) inWords(orgs map[string]orgSummaryModel) string {
+// inWords is the filter as a reader says it: "the filter resolution
+// Unresolved, severity High or above, ...", with org the filtered
+// organization's name (orgInWords).
+func (q aroQuery) inWords(org string) string {
 	var parts []string
 	for _, k := range []string{"status", "resolution", "type"} {
 		if v := q.configured[k]; v != "" {
@@ -177,7 +178,7 @@ func (q aroQuery) inWords(orgs map[string]orgSummaryModel) string {
 	if q.MinSeverity != "" {
 		parts = append(parts, "severity "+q.MinSeverity+" or above (or unknown)")
 	}
-	if org := q.orgInWords(orgs); org != "" {
+	if org != "" {
 		parts = append(parts, "organization "+org)
 	}
 	for _, b := range []struct {
@@ -200,8 +201,9 @@ func (q aroQuery) inWords(orgs map[string]orgSummaryModel) string {
 }
 
 // orgInWords names the organization the filter selects ("" for none) by
-// the summary's organizations, which then have its entry only: its name,
-// or its ID when it is not in the organization list.
+// the summary's organizations, which then have its entry only (the summary
+// counts the filtered organization alone): its name, or its ID when it is
+// not in the organization list.
 func (q aroQuery) orgInWords(orgs map[string]orgSummaryModel) string {
 	if q.Org == "" && q.OrganizationID == "" {
 		return ""

@@ -375,16 +375,9 @@ resource "terraform_data" "release" {
 		})}},
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("terraform_data.release", tfjsonpath.New("input"), str("v1.2.3")),
-			stateFunc(func(st *tfjson.State) error { return leakCheck("state", st, words) }),
+			stateCheck(func(st *tfjson.State) error { return leakCheck("state", st, words) }),
 		},
 	}))
-}
-
-// stateFunc is a state check written as a function.
-type stateFunc func(*tfjson.State) error
-
-func (f stateFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(req.State)
 }
 
 // TestAccAroSummaryEphemeral_invalidInput: the filter is validated as the
@@ -455,7 +448,7 @@ func TestAccAroSummaryEphemeral_jobStateFree(t *testing.T) {
 	resource.Test(t, ephemeralCase(t, resource.TestStep{
 		Config: providerBlock(url, "") + cfg,
 		ConfigStateChecks: []statecheck.StateCheck{
-			stateFunc(func(st *tfjson.State) error {
+			stateCheck(func(st *tfjson.State) error {
 				if s.Count(mockportal.EndpointAROs) == 0 {
 					return fmt.Errorf("no ARO was read: the gates were not opened")
 				}

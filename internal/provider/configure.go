@@ -15,7 +15,9 @@ type dataSourceBase struct {
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	resp.Diagnostics.Append(configureData(req.ProviderData, &b.data)...)
+	var diags diag.Diagnostics
+	b.data, diags = providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
 }
 
 // ephemeralBase holds what every ephemeral resource gets from Configure
@@ -25,22 +27,23 @@ type ephemeralBase struct {
 }
 
 func (b *ephemeralBase) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	resp.Diagnostics.Append(configureData(req.ProviderData, &b.data)...)
+	var diags diag.Diagnostics
+	b.data, diags = providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
 }
 
-// configureData sets *dst to the provider's data, leaving it nil while the
+// providerDataFrom is the provider's data given to Configure, nil while the
 // provider is not configured yet (ValidateConfig and early calls).
-func configureData(from any, dst **providerData) diag.Diagnostics {
+func providerDataFrom(from any) (*providerData, diag.Diagnostics) {
 	if from == nil {
-		return nil
+		return nil, nil
 	}
 	pd, ok := from.(*providerData)
 	if !ok {
 		var diags diag.Diagnostics
 		diags.AddError("Unexpected provider data",
 			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", from))
-		return diags
+		return nil, diags
 	}
-	*dst = pd
-	return nil
+	return pd, nil
 }

@@ -139,7 +139,7 @@ func main() {
 		if err := json.NewDecoder(resp.Body).Decode(p.Interface()); err != nil {
 			return 0, 0, err
 		}
-		return p.Elem().Field(0).Len(), int(p.Elem().Field(1).Int()), nil
+		return p.Elem().FieldByName("Items").Len(), int(p.Elem().FieldByName("Total").Int()), nil
 	}
 
 	start := time.Now()
