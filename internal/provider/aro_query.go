@@ -332,36 +332,6 @@ func parsePortalQuery(q string, keys []string) ([]queryPair, error) {
 	return out, nil
 }
 
-// portalQuery resolves the names in q (the MSSP provider, and org when set)
-// and gives the MSSP provider's ID and the portal's filter. The caller sets
-// PageSize and Want.
-func (pd *providerData) portalQuery(ctx context.Context, q aroQuery) (string, covalence.AROQuery, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	cq := covalence.AROQuery{
-		ID: q.ID, Status: q.Status, Resolution: q.Resolution, Type: q.Type,
-		OrganizationID: q.OrganizationID, Since: q.Since, Until: q.Until,
-	}
-	pid, err := pd.msspID(ctx)
-	if err != nil {
-		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
-		return "", cq, diags
-	}
-	if q.Org != "" {
-		orgs, err := pd.client.Organizations(ctx, pid)
-		if err != nil {
-			diags.Append(apiErrorDiag("listing organizations to resolve org", err))
-			return pid, cq, diags
-		}
-		o, err := covalence.ResolveOrg(orgs, q.Org)
-		if err != nil {
-			diags.AddAttributeError(q.source("org"), "Unknown organization", err.Error())
-			return pid, cq, diags
-		}
-		cq.OrganizationID = o.ID
-	}
-	return pid, cq, diags
-}
-
 // aroFilterValidator checks what no single attribute can: a query key also
 // set as an attribute, query's org beside organization_id, since after until.
 type aroFilterValidator struct{ scope aroFilterScope }

@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
@@ -167,53 +165,6 @@ func (d *aroSummaryDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// readAROSummary is the read of a summary, for the data source and the
-// ephemeral resource: the filter of cfg turned into the portal's query, the
-// AROs streamed and counted (summaryCounter). It gives the model (filter,
-// id and counts) and the typed query it ran.
-func (pd *providerData) readAROSummary(ctx context.Context, cfg tfsdk.Config) (aroSummaryModel, aroQuery, diag.Diagnostics) {
-	var m aroSummaryModel
-	filter, _, diags := readAROFilter(ctx, cfg)
-	if diags.HasError() {
-		return m, aroQuery{}, diags
-	}
-	q, qd := filter.typedQuery(summaryFilterScope, types.StringNull(), nowFunc())
-	diags.Append(qd...)
-	if diags.HasError() {
-		return m, q, diags
-	}
-	pid, cq, qd := pd.portalQuery(ctx, q)
-	diags.Append(qd...)
-	if diags.HasError() {
-		return m, q, diags
-	}
-	orgs, err := pd.client.Organizations(ctx, pid)
-	if err != nil {
-		diags.Append(apiErrorDiag("listing organizations", err))
-		return m, q, diags
-	}
-
-	c := newSummaryCounter(orgs, cq.OrganizationID)
-	st, err := pd.client.StreamAROSummaries(ctx, pid, cq, func(items []covalence.AROSummaryItem) (bool, error) {
-		for i := range items {
-			if q.keeps(items[i].Severity) {
-				c.add(&items[i])
-			}
-		}
-		return false, nil
-	})
-	if err != nil {
-		diags.Append(apiErrorDiag("reading AROs", err))
-		return m, q, diags
-	}
-	diags.Append(unappliedFilterWarning(st)...)
-
-	m = c.model()
-	m.aroFilterModel = filter
-	m.ID = types.StringValue(stableID(q.idInputs()))
-	return m, q, diags
 }
 
 // tally counts the AROs of one organization (or of the whole read).

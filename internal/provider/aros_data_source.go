@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -132,40 +131,6 @@ func (d *arosDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	vals["aros"] = tftypes.NewValue(root.Attr("aros").TerraformType(), items)
 	resp.State.Raw = tftypes.NewValue(root.TerraformType(), vals)
-}
-
-// readAROs is the one read of covalence_aros from the configuration to the
-// client, whichever encoder serves it (Read above, fastReadAROs in
-// server.go): the configuration into arosModel, its typed inputs, the query
-// handing each kept ARO to col, and every top-level attribute but aros. The
-// caller writes aros from col's items in order. Both encoders write the AROs
-// through the one mapping (aro_mapping.go), so both give the same state.
-func (pd *providerData) readAROs(ctx context.Context, config tfsdk.Config, root *fastread.Type, col aroCollector) (vals map[string]tftypes.Value, order []int, diags diag.Diagnostics) {
-	if pd == nil {
-		diags.Append(notConfigured())
-		return nil, nil, diags
-	}
-	var m arosModel
-	diags.Append(config.Get(ctx, &m)...)
-	if diags.HasError() {
-		return nil, nil, diags
-	}
-	in, d := m.inputs(nowFunc())
-	diags.Append(d...)
-	if diags.HasError() {
-		return nil, nil, diags
-	}
-	res, d := pd.queryAROs(ctx, in, col)
-	diags.Append(d...)
-	if diags.HasError() {
-		return nil, nil, diags
-	}
-	vals, err := arosStateValues(config.Raw, root, in, res)
-	if err != nil {
-		diags.AddError("Internal error", "building the covalence_aros state: "+err.Error())
-		return nil, nil, diags
-	}
-	return vals, res.order, diags
 }
 
 // arosStateValues is every top-level attribute of the state but aros: the

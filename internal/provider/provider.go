@@ -48,11 +48,6 @@ const (
 // a setting, so that a rate-limited run always ends within this bound.
 var rateLimitTimeout = covalence.DefaultRateLimitTimeout
 
-// rateLimitWarnAfter is how long a read may wait on rate limits before the
-// provider configuration gets its one warning suggesting requests_per_second
-// (a variable for tests).
-var rateLimitWarnAfter = 10 * time.Second
-
 var _ provider.Provider = (*covalenceProvider)(nil)
 var _ provider.ProviderWithFunctions = (*covalenceProvider)(nil)
 var _ provider.ProviderWithEphemeralResources = (*covalenceProvider)(nil)
@@ -89,31 +84,6 @@ type providerData struct {
 	// rateLimitWarned is set once a read of this configuration has warned
 	// that it waited on rate limits.
 	rateLimitWarned atomic.Bool
-}
-
-// msspID resolves the MSSP provider to act as (cached by the client).
-func (d *providerData) msspID(ctx context.Context) (string, error) {
-	p, err := d.client.ResolveProvider(ctx, d.msspRef)
-	if err != nil {
-		return "", err
-	}
-	return p.ID, nil
-}
-
-// organizations resolves the MSSP provider and lists its organizations (one
-// request per provider configuration, shared by every data source).
-func (d *providerData) organizations(ctx context.Context) (string, []covalence.Organization, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	pid, err := d.msspID(ctx)
-	if err != nil {
-		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
-		return "", nil, diags
-	}
-	orgs, err := d.client.Organizations(ctx, pid)
-	if err != nil {
-		diags.Append(apiErrorDiag("listing organizations", err))
-	}
-	return pid, orgs, diags
 }
 
 func (p *covalenceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
