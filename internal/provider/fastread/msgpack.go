@@ -16,6 +16,9 @@ const (
 	mpInt16   = 0xd1
 	mpInt32   = 0xd2
 	mpInt64   = 0xd3
+	mpBin8    = 0xc4
+	mpBin16   = 0xc5
+	mpBin32   = 0xc6
 	mpFixStr  = 0xa0
 	mpStr8    = 0xd9
 	mpStr16   = 0xda
@@ -47,6 +50,20 @@ func appendString(b []byte, s string) []byte {
 		b = binary.BigEndian.AppendUint32(append(b, mpStr32), uint32(l))
 	}
 	return append(b, s...)
+}
+
+// appendBin writes bytes as msgpack bin, the form tftypes gives the type
+// (as JSON) of a dynamic value.
+func appendBin(b []byte, v []byte) []byte {
+	switch l := len(v); {
+	case l < 256:
+		b = append(b, mpBin8, byte(l))
+	case l < 65536:
+		b = binary.BigEndian.AppendUint16(append(b, mpBin16), uint16(l))
+	default:
+		b = binary.BigEndian.AppendUint32(append(b, mpBin32), uint32(l))
+	}
+	return append(b, v...)
 }
 
 func appendInt(b []byte, n int64) []byte {
