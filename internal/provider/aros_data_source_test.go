@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	neturl "net/url"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -727,4 +728,45 @@ func TestAccAros_fieldsValidation(t *testing.T) {
 	if q := queriesTo(s, mockportal.EndpointAROs); len(q) > 0 {
 		t.Fatalf("the portal was asked for AROs %d times", len(q))
 	}
+}
+
+// TestAccAros_pageExample applies the data source page's example of fields
+// against the fixture portal: its blocks that name "critical" or "ticket"
+// (the fixture portal has two organizations called Acme, which the
+// example's org = "Acme" would refuse), with the ticket resource's
+// for_each and input turned into an output of the same map, since
+// terraform-plugin-testing cannot read a state with for_each keys.
+func TestAccAros_pageExample(t *testing.T) {
+	_, url := fixtureMock(t)
+	example, err := os.ReadFile("../../examples/data-sources/covalence_aros/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	forEach := regexpMust(`(?s)resource "terraform_data" "ticket" \{\s*for_each = (.*?)\n\s*input\s*= (.*?)\n\}`)
+	for _, b := range strings.Split(string(example), "\n\n") {
+		switch {
+		case strings.Contains(b, `data "covalence_aros" "critical"`):
+			blocks = append(blocks, b)
+		case strings.Contains(b, `resource "terraform_data" "ticket"`):
+			m := forEach.FindStringSubmatch(b)
+			if m == nil {
+				t.Fatalf("the ticket block is not for_each and input:\n%s", b)
+			}
+			blocks = append(blocks, fmt.Sprintf("output \"tickets\" {\n  value = { for k, v in %s : k => %s }\n}",
+				m[1], strings.ReplaceAll(m[2], "each.value", "v")))
+		}
+	}
+	if len(blocks) != 2 {
+		t.Fatalf("found %d of the example's 2 blocks", len(blocks))
+	}
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + strings.Join(blocks, "\n\n"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("tickets", knownvalue.MapExact(map[string]knownvalue.Check{
+				mockportal.FixtureAROID: str("[Critical] Acme Inc.: Malware detected (2021-05-11T12:58:26Z)"),
+			})),
+			statecheck.ExpectKnownValue("data.covalence_aros.critical", tfjsonpath.New("total"), knownvalue.Int64Exact(1)),
+		},
+	}))
 }
