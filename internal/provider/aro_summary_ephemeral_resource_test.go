@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -734,4 +735,70 @@ resource "terraform_data" "release" {
 		return validateRecorder{NewServer("test")(), &mu, &diags}, nil
 	}
 	resource.Test(t, c)
+}
+
+// TestAccAroSummaryEphemeral_destroy: destroy refreshes, which opens the
+// gate, so a failing gate fails `destroy`; the page's two ways past it
+// work: max_total = var.enforce ? 0 : null destroyed with enforce = false
+// (the gate is opened, and passes), and -refresh=false (it is not opened).
+func TestAccAroSummaryEphemeral_destroy(t *testing.T) {
+	d := mockportal.Generate(49, 3, 100, testNow)
+	s, url := mock(t, d, mockportal.Options{})
+	w := expectSummary(d, summaryFilter{resolution: "Unresolved"})
+	if w.all.total == 0 {
+		t.Fatal("nothing unresolved: the gate cannot fail")
+	}
+	cfg := providerBlock(url, "") + `
+variable "enforce" {
+  type    = bool
+  default = true
+}
+ephemeral "covalence_aro_summary" "gate" {
+  resolution = "Unresolved"
+  max_total  = var.enforce ? 0 : null
+}
+resource "terraform_data" "release" {
+  input      = "v1.2.3"
+  depends_on = [ephemeral.covalence_aro_summary.gate]
+}
+`
+	enforce := func(on bool) config.Variables { return config.Variables{"enforce": config.BoolVariable(on)} }
+	var reads int
+	count := func() { reads = s.Count(mockportal.EndpointAROs) }
+	// destroyed checks that the state is empty and whether the destroy
+	// read the AROs (opened the gate).
+	destroyed := func(opened bool) statecheck.StateCheck {
+		return anyStateCheck(func(st *tfjson.State) error {
+			if st != nil && st.Values != nil && st.Values.RootModule != nil && len(st.Values.RootModule.Resources) > 0 {
+				return fmt.Errorf("the destroy left %d resources", len(st.Values.RootModule.Resources))
+			}
+			if got := s.Count(mockportal.EndpointAROs) > reads; got != opened {
+				return fmt.Errorf("the destroy opened the gate: %v, want %v", got, opened)
+			}
+			return nil
+		})
+	}
+	gateFailed := inOrder([]string{fmt.Sprintf("Compliance gate failed: %d matching AROs, max_total is 0", w.all.total)})
+	created := resource.TestStep{Config: cfg, ConfigVariables: enforce(false),
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("terraform_data.release", tfjsonpath.New("input"), str("v1.2.3"))}}
+	resource.Test(t, ephemeralCase(t,
+		created,
+		resource.TestStep{Config: cfg, ConfigVariables: enforce(true), Destroy: true, ExpectError: gateFailed},
+		resource.TestStep{Config: cfg, ConfigVariables: enforce(false), Destroy: true, PreConfig: count,
+			ConfigStateChecks: []statecheck.StateCheck{destroyed(true)}},
+	))
+	c := ephemeralCase(t,
+		created,
+		resource.TestStep{Config: cfg, ConfigVariables: enforce(true), Destroy: true, PreConfig: count,
+			ConfigStateChecks: []statecheck.StateCheck{destroyed(false)}},
+	)
+	c.AdditionalCLIOptions = &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}}
+	resource.Test(t, c)
+}
+
+// anyStateCheck is stateCheck for a state that may be empty (nil values).
+type anyStateCheck func(*tfjson.State) error
+
+func (f anyStateCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(req.State)
 }
