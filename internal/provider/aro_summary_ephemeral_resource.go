@@ -166,7 +166,7 @@ func (e *aroSummaryEphemeralResource) Open(ctx context.Context, req ephemeral.Op
 func gateFailure(q aroQuery, m aroSummaryModel, maxTotal int64, now time.Time) diag.Diagnostic {
 	org := q.orgInWords(m.Organizations)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s match %s; max_total is %d.\n\n", countOf(m.Total, "ARO"), q.inWords(org), maxTotal)
+	fmt.Fprintf(&b, "%s %s %s; max_total is %d.\n\n", countOf(m.Total, "ARO"), plural(int(m.Total), "matches", "match"), q.inWords(org), maxTotal)
 	fmt.Fprintf(&b, "By severity: %s.\n", severitiesInWords(m.SeverityCounts))
 
 	type orgLine struct {

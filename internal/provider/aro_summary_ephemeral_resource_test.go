@@ -802,3 +802,84 @@ type anyStateCheck func(*tfjson.State) error
 func (f anyStateCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f(req.State)
 }
+
+// TestGateFailure_golden: whole messages, written out: one ARO ("1 ARO
+// matches"), an RFC 3339 since said once and an until in another offset
+// said with what was written; a gate on one organization names it in the
+// filter and lists no organization; a relative since with what was written.
+func TestGateFailure_golden(t *testing.T) {
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	acme := func(total int64, sev map[string]int64) orgSummaryModel {
+		return orgSummaryModel{Name: types.StringValue("Acme"), Total: total, SeverityCounts: sev}
+	}
+	for _, tc := range []struct {
+		name           string
+		filter         aroFilterModel
+		m              aroSummaryModel
+		maxTotal       int64
+		summary, whole string
+	}{
+		{
+			name: "one ARO, fleet",
+			filter: aroFilterModel{Resolution: types.StringValue("Unresolved"), MinSeverity: types.StringValue("High"),
+				Since: types.StringValue("2026-01-01T00:00:00Z"), Until: types.StringValue("2026-01-15T13:00:00+01:00")},
+			m: aroSummaryModel{Total: 1, SeverityCounts: map[string]int64{"Critical": 0, "High": 1},
+				OldestCreationTime: types.StringValue("2026-01-10T12:00:00Z"),
+				Organizations: map[string]orgSummaryModel{
+					"o1": acme(1, map[string]int64{"High": 1}),
+					"o2": {Name: types.StringValue("Globex"), SeverityCounts: map[string]int64{"High": 0}},
+				}},
+			summary: "Compliance gate failed: 1 matching ARO, max_total is 0",
+			whole: `1 ARO matches the filter resolution Unresolved, severity High or above (or unknown), created at or after 2026-01-01T00:00:00Z, created at or before 2026-01-15T12:00:00Z (until = "2026-01-15T13:00:00+01:00"); max_total is 0.
+
+By severity: 1 High.
+
+Organizations with matching AROs, most first:
+  - Acme: 1 (1 High)
+
+Oldest: created 2026-01-10T12:00:00Z, 5 days 0 hours ago.`,
+		},
+		{
+			name:   "one organization",
+			filter: aroFilterModel{OrganizationID: types.StringValue("o1"), Type: types.StringValue("Action"), Since: types.StringValue("30 days")},
+			m: aroSummaryModel{Total: 2, SeverityCounts: map[string]int64{"Critical": 1, "Low": 1}, WithoutCreation: 1,
+				OldestCreationTime: types.StringValue("2026-01-14T10:30:00Z"),
+				Organizations:      map[string]orgSummaryModel{"o1": acme(2, map[string]int64{"Critical": 1, "Low": 1})}},
+			maxTotal: 1,
+			summary:  "Compliance gate failed: 2 matching AROs in Acme, max_total is 1",
+			whole: `2 AROs match the filter type Action, organization Acme, created at or after 2025-12-16T12:00:00Z (since = "30 days"); max_total is 1.
+
+By severity: 1 Critical, 1 Low.
+
+Oldest: created 2026-01-14T10:30:00Z, 1 day 1 hour ago.
+
+Without a creation time (age unknown): 1.`,
+		},
+		{
+			name:   "one organization by name, one ARO",
+			filter: aroFilterModel{Org: types.StringValue("acm")},
+			m: aroSummaryModel{Total: 1, SeverityCounts: map[string]int64{"": 1}, WithoutCreation: 1,
+				Organizations: map[string]orgSummaryModel{"o1": acme(1, map[string]int64{"": 1})}},
+			summary: "Compliance gate failed: 1 matching ARO in Acme, max_total is 0",
+			whole: `1 ARO matches the filter organization Acme; max_total is 0.
+
+By severity: 1 without a severity.
+
+Without a creation time (age unknown): 1.`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, diags := tc.filter.typedQuery(summaryFilterScope, types.StringNull(), now)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			d := gateFailure(q, tc.m, tc.maxTotal, now)
+			if d.Summary() != tc.summary {
+				t.Errorf("summary\n%s\nwant\n%s", d.Summary(), tc.summary)
+			}
+			if d.Detail() != tc.whole {
+				t.Errorf("message\n%s\nwant\n%s", d.Detail(), tc.whole)
+			}
+		})
+	}
+}
