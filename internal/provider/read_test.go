@@ -77,7 +77,10 @@ func TestTrackRead_kindInLog(t *testing.T) {
 	}
 	// nullConfig is a configuration of s with every attribute null.
 	nullConfig := func(s *tfprotov6.Schema) *tfprotov6.DynamicValue {
-		typ := s.ValueType().(tftypes.Object)
+		typ, ok := s.ValueType().(tftypes.Object)
+		if !ok {
+			t.Fatalf("the schema is a %T", s.ValueType())
+		}
 		vals := map[string]tftypes.Value{}
 		for k, at := range typ.AttributeTypes {
 			vals[k] = tftypes.NewValue(at, nil)
