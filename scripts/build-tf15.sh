@@ -4,8 +4,8 @@
 #
 # Why 1.5.7: it is the last Terraform release under MPL-2.0, and the oldest
 # core many organizations still run. Later releases are BUSL-licensed and are
-# never built or vendored here. Why from source: the only network these
-# machines (and CI) have is the Go module proxy; `go install
+# never built or vendored by this repository. Why from source: the Go module
+# proxy may be the only network a build host reaches; `go install
 # github.com/hashicorp/terraform@v1.5.7` works there (Terraform's go.mod has no
 # replace directives), with nothing from HashiCorp's release site.
 #

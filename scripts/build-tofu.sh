@@ -3,8 +3,8 @@
 # when it is not in the per-user cache yet.
 #
 # Why from source: the acceptance tests and the demo need a Terraform-
-# compatible CLI, and the only network these machines (and CI) have is the Go
-# module proxy. `go install github.com/opentofu/opentofu/cmd/tofu@V` is
+# compatible CLI, and the Go module proxy may be the only network a build
+# host reaches. `go install github.com/opentofu/opentofu/cmd/tofu@V` is
 # refused because OpenTofu's go.mod has replace directives, so the module
 # source is fetched through the proxy (`go mod download`), copied out of the
 # read-only module cache and built in place. Nothing comes from the Terraform

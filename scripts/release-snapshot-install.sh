@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs this machine's archive of `make release-snapshot` the way a user's
+# Installs the running platform's archive of `make release-snapshot` the way a user's
 # `terraform init` installs a release, through a filesystem mirror, and checks
 # what it installed: the version (lower-case snapshot suffix, which a version
 # constraint accepts), the archive against the SHA256SUMS file, the binary

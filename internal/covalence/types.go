@@ -4,9 +4,10 @@ package covalence
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"math"
 	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -155,7 +156,14 @@ type Step struct {
 // Count is a JSON number that must be integral; a numeric string is accepted too.
 type Count int64
 
-// UnmarshalJSONFrom accepts 3, 3.0 and "3".
+// maxDecimalCount is the largest count accepted written as a decimal (3.0,
+// 1e3): 2^53, up to which every whole number is a float64, so that a
+// portal that counts in floats sends it exactly. Past it, a decimal may be
+// a rounded float, and 9007199254740993.0 would read as 9007199254740992.
+const maxDecimalCount = 1 << 53
+
+// UnmarshalJSONFrom accepts 3, 3.0, 1e3 and "3": an integer as it is, a
+// decimal when it is a whole number of magnitude at most maxDecimalCount.
 func (c *Count) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	v, err := d.ReadValue()
 	if err != nil {
@@ -166,12 +174,79 @@ func (c *Count) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 		*c = Count(i)
 		return nil
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return fmt.Errorf("count %s is not a whole number", v)
+	n, err := decimalCount(s)
+	if err != nil {
+		return fmt.Errorf("count %s %w", v, err)
 	}
-	*c = Count(int64(f))
+	*c = Count(n)
 	return nil
+}
+
+// decimalCount is the value of s, a decimal number with an optional sign,
+// fraction and exponent (JSON's number syntax, a leading + allowed), read
+// digit by digit rather than through a float64, which would round it. The
+// error completes "count 3.5 ...".
+func decimalCount(s string) (int64, error) {
+	notWhole := errors.New("is not a whole number")
+	neg := strings.HasPrefix(s, "-")
+	if neg || strings.HasPrefix(s, "+") {
+		s = s[1:]
+	}
+	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	if intPart+frac == "" || !allDigits(intPart) || !allDigits(frac) {
+		return 0, notWhole
+	}
+	// The value is digits * 10^scale, digits without leading or trailing 0s.
+	digits := strings.TrimLeft(intPart+frac, "0")
+	scale := -len(frac)
+	for strings.HasSuffix(digits, "0") {
+		digits = digits[:len(digits)-1]
+		scale++
+	}
+	if hasExp {
+		sign := 1
+		if rest, ok := strings.CutPrefix(exp, "-"); ok {
+			sign, exp = -1, rest
+		} else {
+			exp = strings.TrimPrefix(exp, "+")
+		}
+		if exp == "" || !allDigits(exp) {
+			return 0, notWhole
+		}
+		// An exponent larger than s is long decides alone whether the value
+		// is a fraction or too large: it is bounded to that, which keeps the
+		// sum from overflowing.
+		limit := len(s) + 20
+		e := limit
+		if len(strings.TrimLeft(exp, "0")) < 10 {
+			e, _ = strconv.Atoi(exp)
+		}
+		scale += sign * min(e, limit)
+	}
+	if digits == "" {
+		return 0, nil
+	}
+	tooLarge := fmt.Errorf("is a decimal beyond 2^53 (%d), past which a decimal may be a rounded float: a larger count must be sent as an integer", maxDecimalCount)
+	switch {
+	case scale < 0:
+		return 0, notWhole // its last digit, not 0, is a fraction's
+	case len(digits)+scale > len(strconv.Itoa(maxDecimalCount)):
+		return 0, tooLarge
+	}
+	n, err := strconv.ParseInt(digits+strings.Repeat("0", scale), 10, 64)
+	if err != nil || n > maxDecimalCount {
+		return 0, tooLarge
+	}
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+// allDigits reports whether s is ASCII digits only ("" is).
+func allDigits(s string) bool {
+	return strings.Trim(s, "0123456789") == ""
 }
 
 // UnmarshalJSON is UnmarshalJSONFrom for encoding/json.

@@ -1,6 +1,7 @@
 package covalence
 
 import (
+	stdjson "encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -66,4 +67,86 @@ func jsonNames(t reflect.Type) []string {
 		names = append(names, name)
 	}
 	return names
+}
+
+// TestCountDecimal: a count written as a decimal is read exactly, digit by
+// digit, and accepted when whole and at most 2^53; past 2^53 (where
+// 9007199254740993.0 would round to 9007199254740992) it is an error that
+// says so, as is a fraction however small; an integer is exact at any size.
+func TestCountDecimal(t *testing.T) {
+	for in, want := range map[string]Count{
+		`9007199254740992.0`: 9007199254740992, `-9007199254740992.0`: -9007199254740992, `"9007199254740992.0"`: 9007199254740992,
+		`9.007199254740992e15`: 9007199254740992, `9007199254740993`: 9007199254740993,
+		`1.5e1`: 15, `150e-1`: 15, `0.1e1`: 1, `3.000`: 3, `1E3`: 1000, `1e+3`: 1000, `0.0`: 0, `-0e5`: 0, `0e999999999999`: 0,
+	} {
+		var c Count
+		if err := c.UnmarshalJSON([]byte(in)); err != nil || c != want {
+			t.Errorf("Count(%s) = %d, %v; want %d", in, c, err, want)
+		}
+	}
+	for in, want := range map[string]string{
+		`9007199254740993.0`:   `count 9007199254740993.0 is a decimal beyond 2^53 (9007199254740992)`,
+		`"9007199254740993.0"`: `count "9007199254740993.0" is a decimal beyond 2^53`,
+		`9007199254740994.0`:   `is a decimal beyond 2^53`,
+		`-9007199254740993.0`:  `is a decimal beyond 2^53`,
+		`9.007199254740993e15`: `is a decimal beyond 2^53`,
+		`1e16`:                 `is a decimal beyond 2^53`,
+		`1e999999999999`:       `is a decimal beyond 2^53`,
+		`3.0000000000000001`:   `count 3.0000000000000001 is not a whole number`,
+		`15e-1`:                `is not a whole number`,
+		`1e-999999999999`:      `is not a whole number`,
+		`"-+3.0"`:              `is not a whole number`,
+		`"1e+-3"`:              `is not a whole number`,
+		`"1e"`:                 `is not a whole number`,
+		`"Inf"`:                `is not a whole number`,
+		`"0x1p4"`:              `is not a whole number`,
+	} {
+		var c Count
+		if err := c.UnmarshalJSON([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Count(%s) = %d, %v; want an error with %q", in, c, err, want)
+		}
+	}
+	// An ARO page with such a count fails to decode; with 3.0 it decodes.
+	var p itemPage[ARO]
+	if !decodeAROPage([]byte(`{"items":[{"ID":"a","count":3.0}]}`), &p) || len(p.Items) != 1 || p.Items[0].Count == nil || *p.Items[0].Count != 3 {
+		t.Fatalf("a page with count 3.0: %+v", p)
+	}
+	if decodeAROPage([]byte(`{"items":[{"ID":"a","count":9007199254740993.0}]}`), &p) {
+		t.Errorf("a page with count 9007199254740993.0 decoded: %+v", p)
+	}
+}
+
+// TestReferencesDecoded: references as CONTRACT.md lists them, written out:
+// null stays nil, [] is empty and not nil, a null entry is "", a string
+// entry is itself and any other entry its JSON text; the same through the
+// page decoder and through encoding/json (the fallback that places errors).
+func TestReferencesDecoded(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want References
+	}{
+		{`null`, nil},
+		{`[]`, References{}},
+		{`[null]`, References{""}},
+		{`["a",null,"b"]`, References{"a", "", "b"}},
+		{`[1, true, {"k": [1]}, [], "\u00e9", null]`, References{"1", "true", `{"k": [1]}`, "[]", "é", ""}},
+	} {
+		var direct References
+		if err := direct.UnmarshalJSON([]byte(tc.in)); err != nil {
+			t.Fatalf("%s: %v", tc.in, err)
+		}
+		var p itemPage[ARO]
+		if !decodeAROPage([]byte(`{"items":[{"ID":"a","references":`+tc.in+`}],"total":1,"page":1}`), &p) || len(p.Items) != 1 {
+			t.Fatalf("%s: the page did not decode", tc.in)
+		}
+		var std ARO
+		if err := stdjson.Unmarshal([]byte(`{"ID":"a","references":`+tc.in+`}`), &std); err != nil {
+			t.Fatalf("%s: encoding/json: %v", tc.in, err)
+		}
+		for what, got := range map[string]References{"UnmarshalJSON": direct, "the page decoder": p.Items[0].References, "encoding/json": std.References} {
+			if !reflect.DeepEqual(got, tc.want) || (got == nil) != (tc.want == nil) {
+				t.Errorf("%s by %s: %#v, want %#v", tc.in, what, got, tc.want)
+			}
+		}
+	}
 }

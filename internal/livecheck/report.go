@@ -245,23 +245,30 @@ func (r *Report) Write(dir string, scrub *Scrubber) (mdPath, jsonPath string, er
 	return mdPath, jsonPath, nil
 }
 
-// Scrubber removes secrets from text: the API key, the personal data of
-// contacts seen in the portal's answers, and anything shaped like an email
-// address or a phone number.
+// Scrubber removes secrets from text: the API key, the personal data seen
+// in the portal's answers (contacts, ARO free text), and anything shaped
+// like an email address or a phone number.
 type Scrubber struct {
 	secrets []string
+	seen    map[string]bool
+	// sorted: secrets are longest first (Add appends; String sorts once).
+	sorted bool
 }
 
 // Add registers secret strings (empty and very short ones are ignored: they
-// would match everywhere).
+// would match everywhere). A check registers a value per ARO and field, so
+// adding is a set insertion, and the sort waits for String.
 func (s *Scrubber) Add(v ...string) {
 	for _, x := range v {
-		if x = strings.TrimSpace(x); len(x) >= 3 && !slices.Contains(s.secrets, x) {
+		if x = strings.TrimSpace(x); len(x) >= 3 && !s.seen[x] {
+			if s.seen == nil {
+				s.seen = map[string]bool{}
+			}
+			s.seen[x] = true
 			s.secrets = append(s.secrets, x)
+			s.sorted = false
 		}
 	}
-	// Longest first, so that a secret containing another goes whole.
-	sort.Slice(s.secrets, func(i, j int) bool { return len(s.secrets[i]) > len(s.secrets[j]) })
 }
 
 var (
@@ -275,6 +282,11 @@ const Redacted = "[redacted]"
 // String returns v with every secret replaced by Redacted.
 func (s *Scrubber) String(v string) string {
 	if s != nil {
+		if !s.sorted {
+			// Longest first, so that a secret containing another goes whole.
+			sort.SliceStable(s.secrets, func(i, j int) bool { return len(s.secrets[i]) > len(s.secrets[j]) })
+			s.sorted = true
+		}
 		for _, x := range s.secrets {
 			v = strings.ReplaceAll(v, x, Redacted)
 		}

@@ -70,23 +70,43 @@ var (
 
 // aroRules is the ARO object of the contract as the client reads it: derived
 // from covalence.ARO by rulesOf, so a field added to the client is checked on
-// a real portal with no change here. The types cannot say two things, which
-// are stated by path: the documented values of the enumerated fields
-// (aroValues) and the fields that hold personal data (aroPrivate).
-var aroRules = rulesOf(reflect.TypeFor[covalence.ARO](), "", aroValues, aroPrivate)
+// a real portal with no change here. The types cannot say what aroClasses
+// say by path: the documented values of the enumerated fields, and which
+// string fields hold personal data and which do not. A string field in none
+// of them is scrubbed as personal, and TestARORulesClassifyEveryString names
+// it, so that a new field is classified by someone who has looked at it.
+var aroRules = rulesOf(reflect.TypeFor[covalence.ARO](), "", aroClasses)
 
-var (
-	aroValues  = map[string][]string{"resolution": resolutions, "severity": severities, "status": statuses, "type": types}
-	aroPrivate = []string{"organization.email"}
-)
+var aroClasses = classes{
+	values: map[string][]string{"resolution": resolutions, "severity": severities, "status": statuses, "type": types},
+	// Free text about a client's people and systems (user names, e-mail
+	// addresses, hosts), and a contact's address.
+	private: []string{"analyst_notes", "details", "details_markdown", "notes", "organization.email", "steps[].label", "title"},
+	// Identifiers, times, links and the organization's name (public in
+	// the organization list too).
+	public: []string{"ID", "alert_key", "creation_time", "display_url", "external_bug_id", "last_updated_time",
+		"organization.ID", "organization.name", "references", "serial_id", "steps[].ID", "steps[].last_updated_time",
+		"template_id", "triage_id"},
+}
+
+// classes are what the Go types of a struct cannot say of its fields, by
+// path (prefix + name, "." into an object, "[]." into an array's entries):
+// the documented values of enumerated fields, and the string fields that
+// hold personal data (private) or do not (public). A field with values is
+// public.
+type classes struct {
+	values          map[string][]string
+	private, public []string
+}
 
 // rulesOf derives the rules of the JSON fields of the struct typ from their Go
 // types (ruleOf); a field whose name ends in "_time" is a portal timestamp.
-// values and private are keyed by the field's path (prefix + name, "." into
-// an object, "[]." into an array's entries). A field the rules cannot name
-// as the decoders do (untagged, or embedded) gets a loose rule under its Go
-// name; the tests forbid loose rules for the client's types.
-func rulesOf(typ reflect.Type, prefix string, values map[string][]string, private []string) map[string]rule {
+// A field of strings (or of an array of strings) that c does not name
+// public or give values is private: unclassified, it may hold personal
+// data. A field the rules cannot name as the decoders do (untagged, or
+// embedded) gets a loose rule under its Go name; the tests forbid loose
+// rules for the client's types.
+func rulesOf(typ reflect.Type, prefix string, c classes) map[string]rule {
 	out := map[string]rule{}
 	for f := range typ.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -98,9 +118,10 @@ func rulesOf(typ reflect.Type, prefix string, values map[string][]string, privat
 			continue
 		}
 		path := prefix + name
-		r := ruleOf(f.Type, path, values, private)
-		r.values = values[path]
-		r.private = slices.Contains(private, path)
+		r := ruleOf(f.Type, path, c)
+		r.values = c.values[path]
+		strs := slices.Contains(r.types, "string") || slices.Contains(r.elem, "string")
+		r.private = slices.Contains(c.private, path) || strs && r.values == nil && !slices.Contains(c.public, path)
 		r.time = slices.Contains(r.types, "string") && strings.HasSuffix(name, "_time")
 		out[name] = r
 	}
@@ -112,7 +133,7 @@ func rulesOf(typ reflect.Type, prefix string, values map[string][]string, privat
 // or of an array's object entries. It is loose when the JSON type cannot be
 // told from t: no JSON kind, or an object with no JSON fields (a type such as
 // time.Time, which decodes from a string).
-func ruleOf(t reflect.Type, path string, values map[string][]string, private []string) rule {
+func ruleOf(t reflect.Type, path string, c classes) rule {
 	var r rule
 	if t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 		r.types = []string{"null"}
@@ -125,7 +146,7 @@ func ruleOf(t reflect.Type, path string, values map[string][]string, private []s
 	case "":
 		return rule{loose: true}
 	case "object":
-		if r.fields = rulesOf(t, path+".", values, private); len(r.fields) == 0 {
+		if r.fields = rulesOf(t, path+".", c); len(r.fields) == 0 {
 			return rule{loose: true}
 		}
 	case "array":
@@ -137,7 +158,7 @@ func ruleOf(t reflect.Type, path string, values map[string][]string, private []s
 		case "":
 			return rule{loose: true}
 		case "object":
-			if r.fields = rulesOf(e, path+"[].", values, private); len(r.fields) == 0 {
+			if r.fields = rulesOf(e, path+"[].", c); len(r.fields) == 0 {
 				return rule{loose: true}
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 var (
@@ -60,7 +61,8 @@ func (e *aroSummaryEphemeralResource) Schema(_ context.Context, _ ephemeral.Sche
 		Validators: []validator.Int64{int64validator.AtLeast(0)},
 		MarkdownDescription: "A compliance gate: when more than this many AROs match, opening fails with an error that names the filter, " +
 			"the total and the counts per severity, the organizations with matching AROs (most first), the oldest creation time and its age, " +
-			"and `without_creation_time` when it is not 0. `0` allows none. It fails `terraform plan` as well as `apply`, " +
+			"and `without_creation_time` when it is not 0. `0` allows none. It fails `terraform plan` as well as `apply` when every argument is known at plan " +
+			"(with an argument from a resource of the same run, Terraform opens it only at apply, and validation warns), " +
 			"and nothing of what it read is written to the state or the plan. Unset, the summary is only read."}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: aroSummaryDescription("The same arguments, results and counting rules as the data source `covalence_aro_summary`, " +
@@ -71,7 +73,66 @@ func (e *aroSummaryEphemeralResource) Schema(_ context.Context, _ ephemeral.Sche
 }
 
 func (e *aroSummaryEphemeralResource) ConfigValidators(context.Context) []ephemeral.ConfigValidator {
-	return aroFilterEphemeralConfigValidators(summaryFilterScope)
+	return append(aroFilterEphemeralConfigValidators(summaryFilterScope), gateArgumentsKnown{})
+}
+
+// gateArgumentsKnown warns when max_total is set (or not known) and another
+// argument is not known. Terraform opens an ephemeral resource during the
+// plan only when its whole configuration is known: with an argument that
+// waits on a resource of the same run, the plan passes without the gate,
+// and the gate runs at apply, after other changes may have been made.
+// Terraform shows the provider unknown values only while it validates the
+// configuration, when values from variables, data sources and for_each are
+// unknown too, so the warning says when it matters rather than that it
+// does.
+type gateArgumentsKnown struct{}
+
+func (gateArgumentsKnown) Description(context.Context) string {
+	return "warns when max_total is set and another argument is not known"
+}
+
+func (v gateArgumentsKnown) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (gateArgumentsKnown) ValidateEphemeralResource(_ context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
+	var vals map[string]tftypes.Value
+	if err := req.Config.Raw.As(&vals); err != nil {
+		return // not an object: the framework reports it
+	}
+	mt, ok := vals["max_total"]
+	if !ok || mt.IsNull() {
+		return
+	}
+	var unknown []string
+	for _, name := range slices.Sorted(maps.Keys(vals)) {
+		if name != "max_total" && !vals[name].IsFullyKnown() {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return
+	}
+	gate := "max_total is set"
+	if !mt.IsKnown() {
+		gate = "max_total may be set"
+	}
+	names := joinNames(unknown)
+	resp.Diagnostics.AddAttributeWarning(path.Root(unknown[0]), "The compliance gate may run only at apply",
+		fmt.Sprintf("%s, and %s %s not known yet. Terraform opens covalence_aro_summary during the plan only when all its arguments are known: "+
+			"if %s %s still unknown at plan (from a resource created or changed in the same run), the plan passes without the gate, "+
+			"and the gate runs only at apply, after resources that do not depend on it may have been changed. "+
+			"Arguments from variables, locals and data sources are known at plan, and the gate then stops the plan as usual: "+
+			"Terraform shows providers unknown values only while it validates the configuration, so this warning cannot tell the two apart.",
+			gate, names, plural(len(unknown), "is", "are"), names, plural(len(unknown), "is", "are")))
+}
+
+// joinNames is "a", "a and b", "a, b and c".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 func (e *aroSummaryEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
@@ -105,7 +166,7 @@ func (e *aroSummaryEphemeralResource) Open(ctx context.Context, req ephemeral.Op
 func gateFailure(q aroQuery, m aroSummaryModel, maxTotal int64, now time.Time) diag.Diagnostic {
 	org := q.orgInWords(m.Organizations)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s match %s; max_total is %d.\n\n", countOf(m.Total, "ARO"), q.inWords(org), maxTotal)
+	fmt.Fprintf(&b, "%s %s %s; max_total is %d.\n\n", countOf(m.Total, "ARO"), plural(int(m.Total), "matches", "match"), q.inWords(org), maxTotal)
 	fmt.Fprintf(&b, "By severity: %s.\n", severitiesInWords(m.SeverityCounts))
 
 	type orgLine struct {

@@ -5,20 +5,26 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -581,5 +587,299 @@ func TestOpenEphemeral_trackedAsARead(t *testing.T) {
 	}
 	if !warned || resp.Result == nil {
 		t.Errorf("diagnostics %+v, result %v: want the rate-limit warning and a result", resp.Diagnostics, resp.Result)
+	}
+}
+
+// ephemeralConfig is a configuration of the ephemeral covalence_aro_summary
+// with the values given (tftypes.UnknownValue for unknown) and every other
+// attribute null.
+func ephemeralConfig(t *testing.T, set map[string]any) tfsdk.Config {
+	t.Helper()
+	ctx := context.Background()
+	var es ephemeral.SchemaResponse
+	newAroSummaryEphemeralResource().Schema(ctx, ephemeral.SchemaRequest{}, &es)
+	obj, ok := es.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the schema is not an object")
+	}
+	vals := map[string]tftypes.Value{}
+	for k, at := range obj.AttributeTypes {
+		vals[k] = tftypes.NewValue(at, nil)
+	}
+	for k, v := range set {
+		at, ok := obj.AttributeTypes[k]
+		if !ok {
+			t.Fatalf("no attribute %s", k)
+		}
+		if n, isInt := v.(int); isInt {
+			v = big.NewFloat(float64(n))
+		}
+		vals[k] = tftypes.NewValue(at, v)
+	}
+	return tfsdk.Config{Schema: es.Schema, Raw: tftypes.NewValue(obj, vals)}
+}
+
+// TestGateArgumentsKnown: with max_total set (or unknown) and an argument
+// unknown, validation warns, on the first unknown argument, naming each;
+// without max_total, or with every argument known, it says nothing.
+func TestGateArgumentsKnown(t *testing.T) {
+	u := tftypes.UnknownValue
+	for _, tc := range []struct {
+		name string
+		set  map[string]any
+		path string
+		want string // the start of the warning's detail; "" for no warning
+	}{
+		{"organization_id unknown", map[string]any{"organization_id": u, "max_total": 0, "status": "Open"}, "organization_id",
+			"max_total is set, and organization_id is not known yet. Terraform opens covalence_aro_summary during the plan only when all its arguments are known: " +
+				"if organization_id is still unknown at plan (from a resource created or changed in the same run), the plan passes without the gate, and the gate runs only at apply"},
+		{"two unknown", map[string]any{"since": u, "org": u, "max_total": 3}, "org",
+			"max_total is set, and org and since are not known yet."},
+		{"max_total unknown too", map[string]any{"query": u, "max_total": u}, "query",
+			"max_total may be set, and query is not known yet."},
+		{"only max_total unknown", map[string]any{"status": "Open", "max_total": u}, "", ""},
+		{"no gate", map[string]any{"organization_id": u}, "", ""},
+		{"all known", map[string]any{"organization_id": "x", "max_total": 0}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var resp ephemeral.ValidateConfigResponse
+			gateArgumentsKnown{}.ValidateEphemeralResource(context.Background(), ephemeral.ValidateConfigRequest{Config: ephemeralConfig(t, tc.set)}, &resp)
+			if tc.want == "" {
+				if len(resp.Diagnostics) > 0 {
+					t.Fatalf("diagnostics %v, want none", resp.Diagnostics)
+				}
+				return
+			}
+			if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity() != diag.SeverityWarning {
+				t.Fatalf("diagnostics %v, want one warning", resp.Diagnostics)
+			}
+			d := resp.Diagnostics[0]
+			wp, ok := d.(diag.DiagnosticWithPath)
+			if !ok || !wp.Path().Equal(path.Root(tc.path)) {
+				t.Errorf("the warning is not on %s: %#v", tc.path, d)
+			}
+			if d.Summary() != "The compliance gate may run only at apply" || !strings.HasPrefix(d.Detail(), tc.want) {
+				t.Errorf("warning %q: %q, want the detail to start %q", d.Summary(), d.Detail(), tc.want)
+			}
+		})
+	}
+}
+
+// validateRecorder keeps the diagnostics of every validation of an
+// ephemeral resource's configuration, as terraform received them.
+type validateRecorder struct {
+	tfprotov6.ProviderServer
+	mu    *sync.Mutex
+	diags *[]*tfprotov6.Diagnostic
+}
+
+func (s validateRecorder) ValidateEphemeralResourceConfig(ctx context.Context, req *tfprotov6.ValidateEphemeralResourceConfigRequest) (*tfprotov6.ValidateEphemeralResourceConfigResponse, error) {
+	resp, err := s.ProviderServer.ValidateEphemeralResourceConfig(ctx, req)
+	if resp != nil {
+		s.mu.Lock()
+		*s.diags = append(*s.diags, resp.Diagnostics...)
+		s.mu.Unlock()
+	}
+	return resp, err
+}
+
+// TestAccAroSummaryEphemeral_unknownArgument: a gate whose organization_id
+// comes from a resource of the same run is not opened by the plan (no ARO
+// is read), which passes with the warning naming organization_id; apply
+// then fails on the gate.
+func TestAccAroSummaryEphemeral_unknownArgument(t *testing.T) {
+	d := mockportal.Generate(48, 3, 100, testNow)
+	s, url := mock(t, d, mockportal.Options{})
+	org := d.Orgs[1]
+	w := expectSummary(d, summaryFilter{orgID: org.ID})
+	if w.all.total == 0 {
+		t.Fatal("the organization has no AROs: the gate cannot fail")
+	}
+	var mu sync.Mutex
+	var diags []*tfprotov6.Diagnostic
+	c := ephemeralCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + fmt.Sprintf(`
+resource "terraform_data" "client" {
+  input = %q
+}
+ephemeral "covalence_aro_summary" "gate" {
+  organization_id = terraform_data.client.output
+  max_total       = 0
+}
+resource "terraform_data" "release" {
+  input      = "v1.2.3"
+  depends_on = [ephemeral.covalence_aro_summary.gate]
+}
+`, org.ID),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("terraform_data.release", plancheck.ResourceActionCreate),
+			planFunc(func(*tfjson.Plan) error {
+				if n := s.Count(mockportal.EndpointAROs); n != 0 {
+					return fmt.Errorf("the plan read the AROs %d times: the gate was opened with an unknown organization_id", n)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for _, d := range diags {
+					if d.Severity == tfprotov6.DiagnosticSeverityWarning && d.Summary == "The compliance gate may run only at apply" &&
+						d.Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("organization_id")) &&
+						strings.Contains(d.Detail, "organization_id is not known yet") {
+						return nil
+					}
+				}
+				return fmt.Errorf("the plan's validation gave no warning on organization_id: %v", diags)
+			}),
+		}},
+		ExpectError: inOrder([]string{fmt.Sprintf("Compliance gate failed: %d matching AROs in %s, max_total is 0", w.all.total, org.Name)}),
+	})
+	c.ProtoV6ProviderFactories["covalence"] = func() (tfprotov6.ProviderServer, error) {
+		return validateRecorder{NewServer("test")(), &mu, &diags}, nil
+	}
+	resource.Test(t, c)
+}
+
+// TestAccAroSummaryEphemeral_destroy: destroy refreshes, which opens the
+// gate, so a failing gate fails `destroy`; the page's two ways past it
+// work: max_total = var.enforce ? 0 : null destroyed with enforce = false
+// (the gate is opened, and passes), and -refresh=false (it is not opened).
+func TestAccAroSummaryEphemeral_destroy(t *testing.T) {
+	d := mockportal.Generate(49, 3, 100, testNow)
+	s, url := mock(t, d, mockportal.Options{})
+	w := expectSummary(d, summaryFilter{resolution: "Unresolved"})
+	if w.all.total == 0 {
+		t.Fatal("nothing unresolved: the gate cannot fail")
+	}
+	cfg := providerBlock(url, "") + `
+variable "enforce" {
+  type    = bool
+  default = true
+}
+ephemeral "covalence_aro_summary" "gate" {
+  resolution = "Unresolved"
+  max_total  = var.enforce ? 0 : null
+}
+resource "terraform_data" "release" {
+  input      = "v1.2.3"
+  depends_on = [ephemeral.covalence_aro_summary.gate]
+}
+`
+	enforce := func(on bool) config.Variables { return config.Variables{"enforce": config.BoolVariable(on)} }
+	var reads int
+	count := func() { reads = s.Count(mockportal.EndpointAROs) }
+	// destroyed checks that the state is empty and whether the destroy
+	// read the AROs (opened the gate).
+	destroyed := func(opened bool) statecheck.StateCheck {
+		return anyStateCheck(func(st *tfjson.State) error {
+			if st != nil && st.Values != nil && st.Values.RootModule != nil && len(st.Values.RootModule.Resources) > 0 {
+				return fmt.Errorf("the destroy left %d resources", len(st.Values.RootModule.Resources))
+			}
+			if got := s.Count(mockportal.EndpointAROs) > reads; got != opened {
+				return fmt.Errorf("the destroy opened the gate: %v, want %v", got, opened)
+			}
+			return nil
+		})
+	}
+	gateFailed := inOrder([]string{fmt.Sprintf("Compliance gate failed: %d matching AROs, max_total is 0", w.all.total)})
+	created := resource.TestStep{Config: cfg, ConfigVariables: enforce(false),
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("terraform_data.release", tfjsonpath.New("input"), str("v1.2.3"))}}
+	resource.Test(t, ephemeralCase(t,
+		created,
+		resource.TestStep{Config: cfg, ConfigVariables: enforce(true), Destroy: true, ExpectError: gateFailed},
+		resource.TestStep{Config: cfg, ConfigVariables: enforce(false), Destroy: true, PreConfig: count,
+			ConfigStateChecks: []statecheck.StateCheck{destroyed(true)}},
+	))
+	c := ephemeralCase(t,
+		created,
+		resource.TestStep{Config: cfg, ConfigVariables: enforce(true), Destroy: true, PreConfig: count,
+			ConfigStateChecks: []statecheck.StateCheck{destroyed(false)}},
+	)
+	c.AdditionalCLIOptions = &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}}
+	resource.Test(t, c)
+}
+
+// anyStateCheck is stateCheck for a state that may be empty (nil values).
+type anyStateCheck func(*tfjson.State) error
+
+func (f anyStateCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(req.State)
+}
+
+// TestGateFailure_golden: whole messages, written out: one ARO ("1 ARO
+// matches"), an RFC 3339 since said once and an until in another offset
+// said with what was written; a gate on one organization names it in the
+// filter and lists no organization; a relative since with what was written.
+func TestGateFailure_golden(t *testing.T) {
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	acme := func(total int64, sev map[string]int64) orgSummaryModel {
+		return orgSummaryModel{Name: types.StringValue("Acme"), Total: total, SeverityCounts: sev}
+	}
+	for _, tc := range []struct {
+		name           string
+		filter         aroFilterModel
+		m              aroSummaryModel
+		maxTotal       int64
+		summary, whole string
+	}{
+		{
+			name: "one ARO, fleet",
+			filter: aroFilterModel{Resolution: types.StringValue("Unresolved"), MinSeverity: types.StringValue("High"),
+				Since: types.StringValue("2026-01-01T00:00:00Z"), Until: types.StringValue("2026-01-15T13:00:00+01:00")},
+			m: aroSummaryModel{Total: 1, SeverityCounts: map[string]int64{"Critical": 0, "High": 1},
+				OldestCreationTime: types.StringValue("2026-01-10T12:00:00Z"),
+				Organizations: map[string]orgSummaryModel{
+					"o1": acme(1, map[string]int64{"High": 1}),
+					"o2": {Name: types.StringValue("Globex"), SeverityCounts: map[string]int64{"High": 0}},
+				}},
+			summary: "Compliance gate failed: 1 matching ARO, max_total is 0",
+			whole: `1 ARO matches the filter resolution Unresolved, severity High or above (or unknown), created at or after 2026-01-01T00:00:00Z, created at or before 2026-01-15T12:00:00Z (until = "2026-01-15T13:00:00+01:00"); max_total is 0.
+
+By severity: 1 High.
+
+Organizations with matching AROs, most first:
+  - Acme: 1 (1 High)
+
+Oldest: created 2026-01-10T12:00:00Z, 5 days 0 hours ago.`,
+		},
+		{
+			name:   "one organization",
+			filter: aroFilterModel{OrganizationID: types.StringValue("o1"), Type: types.StringValue("Action"), Since: types.StringValue("30 days")},
+			m: aroSummaryModel{Total: 2, SeverityCounts: map[string]int64{"Critical": 1, "Low": 1}, WithoutCreation: 1,
+				OldestCreationTime: types.StringValue("2026-01-14T10:30:00Z"),
+				Organizations:      map[string]orgSummaryModel{"o1": acme(2, map[string]int64{"Critical": 1, "Low": 1})}},
+			maxTotal: 1,
+			summary:  "Compliance gate failed: 2 matching AROs in Acme, max_total is 1",
+			whole: `2 AROs match the filter type Action, organization Acme, created at or after 2025-12-16T12:00:00Z (since = "30 days"); max_total is 1.
+
+By severity: 1 Critical, 1 Low.
+
+Oldest: created 2026-01-14T10:30:00Z, 1 day 1 hour ago.
+
+Without a creation time (age unknown): 1.`,
+		},
+		{
+			name:   "one organization by name, one ARO",
+			filter: aroFilterModel{Org: types.StringValue("acm")},
+			m: aroSummaryModel{Total: 1, SeverityCounts: map[string]int64{"": 1}, WithoutCreation: 1,
+				Organizations: map[string]orgSummaryModel{"o1": acme(1, map[string]int64{"": 1})}},
+			summary: "Compliance gate failed: 1 matching ARO in Acme, max_total is 0",
+			whole: `1 ARO matches the filter organization Acme; max_total is 0.
+
+By severity: 1 without a severity.
+
+Without a creation time (age unknown): 1.`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, diags := tc.filter.typedQuery(summaryFilterScope, types.StringNull(), now)
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			d := gateFailure(q, tc.m, tc.maxTotal, now)
+			if d.Summary() != tc.summary {
+				t.Errorf("summary\n%s\nwant\n%s", d.Summary(), tc.summary)
+			}
+			if d.Detail() != tc.whole {
+				t.Errorf("message\n%s\nwant\n%s", d.Detail(), tc.whole)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
@@ -58,5 +62,87 @@ func TestTrackReadWarnsOncePerConfiguration(t *testing.T) {
 	}
 	if d := read(true); len(d) != 0 {
 		t.Errorf("a second rate-limited read of the same configuration: %v, want no second warning", d)
+	}
+}
+
+// TestTrackRead_kindInLog: the read bracket's log line says what was read:
+// an ephemeral resource's opening as an open, under ephemeral_resource, and
+// a data source read as a read, under data_source; neither as the other.
+func TestTrackRead_kindInLog(t *testing.T) {
+	_, url := mock(t, mockportal.Generate(50, 2, 20, testNow), mockportal.Options{})
+	srv := protocolServer(t, url, fastPath)
+	sch, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// nullConfig is a configuration of s with every attribute null.
+	nullConfig := func(s *tfprotov6.Schema) *tfprotov6.DynamicValue {
+		typ, ok := s.ValueType().(tftypes.Object)
+		if !ok {
+			t.Fatalf("the schema is a %T", s.ValueType())
+		}
+		vals := map[string]tftypes.Value{}
+		for k, at := range typ.AttributeTypes {
+			vals[k] = tftypes.NewValue(at, nil)
+		}
+		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &dv
+	}
+	// readLines are the read bracket's log lines of one call.
+	readLines := func(call func(context.Context) []*tfprotov6.Diagnostic) []map[string]any {
+		var buf bytes.Buffer
+		for _, d := range call(tflogtest.RootLogger(context.Background(), &buf)) {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				t.Fatalf("%s: %s", d.Summary, d.Detail)
+			}
+		}
+		entries, err := tflogtest.MultilineJSONDecode(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []map[string]any
+		for _, e := range entries {
+			if msg, _ := e["@message"].(string); strings.HasSuffix(msg, ": requests") {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	open := readLines(func(ctx context.Context) []*tfprotov6.Diagnostic {
+		resp, err := srv.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{
+			TypeName: "covalence_aro_summary", Config: nullConfig(sch.EphemeralResourceSchemas["covalence_aro_summary"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	})
+	read := readLines(func(ctx context.Context) []*tfprotov6.Diagnostic {
+		resp, err := srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{
+			TypeName: "covalence_aro_summary", Config: nullConfig(sch.DataSourceSchemas["covalence_aro_summary"])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Diagnostics
+	})
+	for _, c := range []struct {
+		what         string
+		lines        []map[string]any
+		message, key string
+		otherKey     string
+	}{
+		{"the open", open, "ephemeral resource open: requests", "ephemeral_resource", "data_source"},
+		{"the read", read, "data source read: requests", "data_source", "ephemeral_resource"},
+	} {
+		if len(c.lines) != 1 {
+			t.Errorf("%s logged %d read lines, want 1: %v", c.what, len(c.lines), c.lines)
+			continue
+		}
+		l := c.lines[0]
+		if l["@message"] != c.message || l[c.key] != "covalence_aro_summary" || l[c.otherKey] != nil || l["@level"] != "debug" {
+			t.Errorf("%s logged %v, want %q with %s = covalence_aro_summary at debug", c.what, l, c.message, c.key)
+		}
 	}
 }

@@ -4,13 +4,6 @@
 # detail (one request per client, made concurrently). It fails closed: a
 # client whose detail is missing (null: the portal left it out, or the
 # client was deleted during the read) fails the checks it cannot pass.
-terraform {
-  required_providers {
-    covalence = {
-      source = "covalence-oss/covalence"
-    }
-  }
-}
 
 variable "max_trial_days" {
   description = "How long a client may stay on a trial, counted from the organization's creation."

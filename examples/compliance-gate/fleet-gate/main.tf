@@ -1,17 +1,6 @@
-# Fleet gate: block the change while any unresolved High or Critical ARO
-# exists. A failed precondition is an error: plan and apply stop before
-# touching anything. One summary read: counts, not AROs, go into the state.
-terraform {
-  required_providers {
-    covalence = {
-      source = "covalence-oss/covalence"
-    }
-  }
-}
-
 data "covalence_aro_summary" "open" {
   resolution   = "Unresolved"
-  min_severity = "High" # an ARO with a missing or unknown severity is kept: fail closed
+  min_severity = "High"
 }
 
 resource "terraform_data" "release" {

@@ -1,15 +1,3 @@
-# Per-client gate: one deployment per client organization, each blocked
-# while that client has an unresolved Critical ARO. One summary read serves
-# every client: `organizations` has an entry for every organization of the
-# MSSP provider (zeros where none), so the lookup never fails.
-terraform {
-  required_providers {
-    covalence = {
-      source = "covalence-oss/covalence"
-    }
-  }
-}
-
 data "covalence_orgs" "all" {}
 
 data "covalence_aro_summary" "open" {

@@ -1,16 +1,3 @@
-# SLA gate: no unresolved Critical ARO may be older than 72 hours. Compare
-# against plantimestamp() (known at plan time), not timestamp(). With no
-# unresolved Critical ARO, oldest_creation_time is null and the gate passes;
-# an ARO whose creation time is unknown (without_creation_time) keeps it
-# failing, even beside young ones (fail closed).
-terraform {
-  required_providers {
-    covalence = {
-      source = "covalence-oss/covalence"
-    }
-  }
-}
-
 variable "sla_hours" {
   description = "How long an unresolved Critical ARO may stay open."
   type        = number

@@ -1,18 +1,3 @@
-# State-free gates: the checks of fleet-gate and per-client-gate with the
-# ephemeral covalence_aro_summary (Terraform 1.10+, OpenTofu 1.11+). What a
-# gate reads is never written to the state or to a saved plan. A gate over
-# max_total fails `plan` and `apply` with an error that names the filter, the
-# counts per severity, the clients by name (most first) and the age of the
-# oldest ARO; at or under it, it passes silently.
-terraform {
-  required_version = ">= 1.10"
-  required_providers {
-    covalence = {
-      source = "covalence-oss/covalence"
-    }
-  }
-}
-
 # Fleet gate: no unresolved High or Critical ARO in any client.
 ephemeral "covalence_aro_summary" "fleet" {
   resolution   = "Unresolved"

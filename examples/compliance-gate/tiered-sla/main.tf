@@ -1,18 +1,3 @@
-# Tiered SLA gate: no unresolved ARO may be open longer than its severity's
-# SLA (for example Critical 24 hours, High 72 hours, Medium 30 days). One
-# summary serves every tier and every client: oldest_creation_time_by_severity
-# has the oldest unresolved ARO of each severity, estate-wide and per
-# organization. It fails closed: an unresolved ARO of unknown age
-# (without_creation_time) or of a severity that is not one of the six fails
-# it. Compare against plantimestamp() (known at plan time), not timestamp().
-terraform {
-  required_providers {
-    covalence = {
-      source = "covalence-oss/covalence"
-    }
-  }
-}
-
 variable "sla_hours" {
   description = "How long an unresolved ARO of each severity may stay open, in hours. Severities left out have no SLA."
   type        = map(number)

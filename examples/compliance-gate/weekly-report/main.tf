@@ -1,13 +1,6 @@
 # Weekly report: AROs created in the last 7 days, by type, severity and
 # client, from one summary read. The check block warns (does not fail the
 # run) when a Critical ARO was raised this week.
-terraform {
-  required_providers {
-    covalence = {
-      source = "covalence-oss/covalence"
-    }
-  }
-}
 
 data "covalence_aro_summary" "week" {
   since = "7 days"

@@ -1,6 +1,3 @@
-# Unit tests of the gate, without a portal: `terraform test` (no init needed
-# with a dev_overrides CLI configuration). mock_provider replaces the
-# provider; override_data sets what the summary returns.
 mock_provider "covalence" {}
 
 run "clean_estate_passes" {

@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    covalence = {
+      source = "covalence-oss/covalence"
+    }
+  }
+}
