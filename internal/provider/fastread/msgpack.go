@@ -39,15 +39,10 @@ func appendBool(b []byte, v bool) []byte {
 }
 
 func appendString(b []byte, s string) []byte {
-	switch l := len(s); {
-	case l < 32:
+	if l := len(s); l < 32 {
 		b = append(b, mpFixStr|byte(l))
-	case l < 256:
-		b = append(b, mpStr8, byte(l))
-	case l < 65536:
-		b = binary.BigEndian.AppendUint16(append(b, mpStr16), uint16(l))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, mpStr32), uint32(l))
+	} else {
+		b = appendSized(b, l, mpStr8, mpStr16, mpStr32)
 	}
 	return append(b, s...)
 }
@@ -55,15 +50,19 @@ func appendString(b []byte, s string) []byte {
 // appendBin writes bytes as msgpack bin, the form tftypes gives the type
 // (as JSON) of a dynamic value.
 func appendBin(b []byte, v []byte) []byte {
-	switch l := len(v); {
+	return append(appendSized(b, len(v), mpBin8, mpBin16, mpBin32), v...)
+}
+
+// appendSized writes the header of a string or bin of l bytes in the
+// shortest of its 8-, 16- and 32-bit length forms.
+func appendSized(b []byte, l int, op8, op16, op32 byte) []byte {
+	switch {
 	case l < 256:
-		b = append(b, mpBin8, byte(l))
+		return append(b, op8, byte(l))
 	case l < 65536:
-		b = binary.BigEndian.AppendUint16(append(b, mpBin16), uint16(l))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, mpBin32), uint32(l))
+		return binary.BigEndian.AppendUint16(append(b, op16), uint16(l))
 	}
-	return append(b, v...)
+	return binary.BigEndian.AppendUint32(append(b, op32), uint32(l))
 }
 
 func appendInt(b []byte, n int64) []byte {
