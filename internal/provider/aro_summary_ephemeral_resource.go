@@ -62,7 +62,7 @@ func (e *aroSummaryEphemeralResource) Schema(_ context.Context, _ ephemeral.Sche
 		MarkdownDescription: "A compliance gate: when more than this many AROs match, opening fails with an error that names the filter, " +
 			"the total and the counts per severity, the organizations with matching AROs (most first), the oldest creation time and its age, " +
 			"and `without_creation_time` when it is not 0. `0` allows none. It fails `terraform plan` as well as `apply` when every argument is known at plan " +
-			"(with an argument from a resource of the same run, Terraform opens it only at apply, and validation warns), " +
+			"(an argument from a resource of the same run leaves it to the apply), " +
 			"and nothing of what it read is written to the state or the plan. Unset, the summary is only read."}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: aroSummaryDescription("The same arguments, results and counting rules as the data source `covalence_aro_summary`, " +
