@@ -204,6 +204,41 @@ func (q aroQuery) idInputs() map[string]string {
 	return out
 }
 
+// inWords is the filter as a reader says it: "the filter resolution
+// Unresolved, severity High or above, ...", with org the filtered
+// organization's name (orgInWords).
+func (q aroQuery) inWords(org string) string {
+	var parts []string
+	for _, k := range []string{"status", "resolution", "type"} {
+		if v := q.configured[k]; v != "" {
+			parts = append(parts, k+" "+v)
+		}
+	}
+	if q.MinSeverity != "" {
+		parts = append(parts, "severity "+q.MinSeverity+" or above (or unknown)")
+	}
+	if org != "" {
+		parts = append(parts, "organization "+org)
+	}
+	for _, b := range []struct {
+		key, words string
+		t          *time.Time
+	}{{"since", "created at or after", q.Since}, {"until", "created at or before", q.Until}} {
+		if b.t == nil {
+			continue
+		}
+		at := b.t.UTC().Format(time.RFC3339)
+		if raw := q.configured[b.key]; raw != at {
+			at += fmt.Sprintf(" (%s = %q)", b.key, raw)
+		}
+		parts = append(parts, b.words+" "+at)
+	}
+	if len(parts) == 0 {
+		return "(no filter: every ARO)"
+	}
+	return "the filter " + strings.Join(parts, ", ")
+}
+
 // typedQuery turns the filter, and the id attribute (null where the data
 // source has no id filter), into the typed query. now is the read's one
 // clock for relative times. Diagnostics name the attribute a value came

@@ -165,41 +165,6 @@ func gateFailure(q aroQuery, m aroSummaryModel, maxTotal int64, now time.Time) d
 		strings.TrimRight(b.String(), "\n"))
 }
 
-// inWords is the filter as a reader says it: "the filter resolution
-// Unresolved, severity High or above, ...", with org the filtered
-// organization's name (orgInWords).
-func (q aroQuery) inWords(org string) string {
-	var parts []string
-	for _, k := range []string{"status", "resolution", "type"} {
-		if v := q.configured[k]; v != "" {
-			parts = append(parts, k+" "+v)
-		}
-	}
-	if q.MinSeverity != "" {
-		parts = append(parts, "severity "+q.MinSeverity+" or above (or unknown)")
-	}
-	if org != "" {
-		parts = append(parts, "organization "+org)
-	}
-	for _, b := range []struct {
-		key, words string
-		t          *time.Time
-	}{{"since", "created at or after", q.Since}, {"until", "created at or before", q.Until}} {
-		if b.t == nil {
-			continue
-		}
-		at := b.t.UTC().Format(time.RFC3339)
-		if raw := q.configured[b.key]; raw != at {
-			at += fmt.Sprintf(" (%s = %q)", b.key, raw)
-		}
-		parts = append(parts, b.words+" "+at)
-	}
-	if len(parts) == 0 {
-		return "(no filter: every ARO)"
-	}
-	return "the filter " + strings.Join(parts, ", ")
-}
-
 // orgInWords names the organization the filter selects ("" for none) by
 // the summary's organizations, which then have its entry only (the summary
 // counts the filtered organization alone): its name, or its ID when it is
