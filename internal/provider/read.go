@@ -52,10 +52,7 @@ func (d *providerData) organizations(ctx context.Context) (string, []covalence.O
 // PageSize and Want.
 func (pd *providerData) portalQuery(ctx context.Context, q aroQuery) (string, covalence.AROQuery, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	cq := covalence.AROQuery{
-		ID: q.ID, Status: q.Status, Resolution: q.Resolution, Type: q.Type,
-		OrganizationID: q.OrganizationID, Since: q.Since, Until: q.Until,
-	}
+	cq := q.AROQuery
 	pid, err := pd.msspID(ctx)
 	if err != nil {
 		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
