@@ -3,8 +3,8 @@ package provider
 // The filter of the ARO data sources (covalence_aros, covalence_aro_summary),
 // written once: its attributes (aroFilterAttributes), its model
 // (aroFilterModel, embedded in each data source's model), its validation
-// (framework validators: each attribute's own, portalQueryValidator for
-// query, both in validators.go, and aroFilterValidator across attributes)
+// (framework validators: each attribute's own, timeBoundValidator and
+// portalQueryValidator for query, and aroFilterValidator across attributes)
 // and the typed query a read turns it into (aroFilterModel.typedQuery, then
 // providerData.portalQuery). The portal's filters are covalence.AROFilters:
 // their attributes, validators, query keys and wording derive from that
@@ -432,6 +432,58 @@ func (v aroFilterValidator) validate(ctx context.Context, cfg tfsdk.Config) diag
 		return diags
 	}
 	return f.check(v.scope, id, nowFunc()).cross
+}
+
+// timeBoundValidator checks a since/until value at plan time.
+type timeBoundValidator struct{}
+
+func (timeBoundValidator) Description(context.Context) string {
+	return `must be RFC 3339, "YYYY-MM-DD HH:MM:SS" (UTC), or relative such as "7 days"`
+}
+func (v timeBoundValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (timeBoundValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	// Whether a value parses does not depend on the clock: any instant does.
+	if _, err := covalence.ParseTimeBound(req.ConfigValue.ValueString(), time.Unix(0, 0).UTC()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
+	}
+}
+
+// portalQueryValidator checks a SOAR-style query at plan time: its syntax,
+// and each pair's value with the validators of the attribute of that name
+// (as listvalidator.ValueStringsAre applies its validators to each element).
+type portalQueryValidator struct{ scope aroFilterScope }
+
+func (v portalQueryValidator) Description(context.Context) string {
+	return "must be &-separated key=value pairs with keys " + strings.Join(v.scope.queryKeys(), ", ") +
+		", each value valid as the attribute of that name"
+}
+func (v portalQueryValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (v portalQueryValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return // "" is LengthAtLeast's to report
+	}
+	pairs, err := parsePortalQuery(req.ConfigValue.ValueString(), v.scope.queryKeys())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", err.Error())
+		return
+	}
+	for _, p := range pairs {
+		for _, v := range filterValidators[p.key] {
+			var vr validator.StringResponse
+			v.ValidateString(ctx, validator.StringRequest{Path: req.Path, PathExpression: req.PathExpression,
+				Config: req.Config, ConfigValue: types.StringValue(p.value)}, &vr)
+			for _, dg := range vr.Diagnostics {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", fmt.Sprintf("query key %q: %s", p.key, dg.Detail()))
+			}
+		}
+	}
 }
 
 // readAROFilter reads the filter attributes and id from a configuration.
