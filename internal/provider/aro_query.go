@@ -115,12 +115,15 @@ type aroFilterModel struct {
 	Query          types.String `tfsdk:"query"`
 }
 
-// fields are the model's values by attribute name (the tfsdk tags).
+// fields are the model's values by attribute name (the tfsdk tags). Every
+// field is a types.String (TestFilterModelIsTheAttributes).
 func (f *aroFilterModel) fields() map[string]*types.String {
 	v := reflect.ValueOf(f).Elem()
 	out := make(map[string]*types.String, v.NumField())
 	for i := range v.NumField() {
-		out[v.Type().Field(i).Tag.Get("tfsdk")] = v.Field(i).Addr().Interface().(*types.String)
+		if p, ok := v.Field(i).Addr().Interface().(*types.String); ok {
+			out[v.Type().Field(i).Tag.Get("tfsdk")] = p
+		}
 	}
 	return out
 }
