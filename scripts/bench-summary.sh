@@ -141,7 +141,9 @@ echo
 echo "== per-client gate: $GATE_ORGS organizations, $GATE_AROS AROs (${PAGE_CAP}-item pages, ${LATENCY} per request)"
 header
 start_mock "$GATE_ORGS" "$GATE_AROS"
-write_config "$(sed '/^terraform {/,/^}/d' examples/compliance-gate/per-client-gate/main.tf)"
+# The example's main.tf as it is; write_config supplies the terraform block
+# that the example keeps in its versions.tf.
+write_config "$(<examples/compliance-gate/per-client-gate/main.tf)"
 plan "one covalence_aro_summary" "-" precondition
 gate_sum="$WALL"
 blocked_sum="$BLOCKED"

@@ -2,31 +2,11 @@ package covalence
 
 import "time"
 
-// AROFilterParams are the filter parameters of GET providers/{id}/aros that
-// the client sends and checks on every ARO that comes back (aroMatcher), in
-// the order PageStats.Unapplied lists them.
-var AROFilterParams = []string{"organization_id", "status", "resolution", "type", "since", "until", "id"}
+// filterParams is a set of AROFilters, one bit per index.
+type filterParams uint32
 
-// filterParams is a set of AROFilterParams, one bit per index.
-type filterParams uint8
-
-const (
-	paramOrganizationID filterParams = 1 << iota
-	paramStatus
-	paramResolution
-	paramType
-	paramSince
-	paramUntil
-	paramID
-	numFilterParams = iota
-)
-
-// filterFields is what the pager reads of an item, whatever its decoded form
-// (ARO, AROSummaryItem): its ID and the fields the query filters on.
-type filterFields struct {
-	ID                                                     string
-	OrganizationID, Status, Resolution, Type, CreationTime *string
-}
+// numFilterParams is the number of AROFilters (bits of filterParams used).
+var numFilterParams = len(AROFilters)
 
 // aroMatcher is an AROQuery as a check on what the portal answers: an ARO
 // matches when it satisfies every parameter that was sent. A portal that
@@ -34,71 +14,80 @@ type filterFields struct {
 // parameter (a proxy dropping it, another name on the real portal) would
 // otherwise put another organization's AROs into the answer.
 //
-// The rules are the contract's: organization_id, status, resolution, type
-// and id equal to the value sent (organization_id is the ARO's
-// organization.ID); since and until an inclusive window on creation_time in
-// whole seconds, UTC, exactly as sent (AROQuery.window). A null value, and a
-// creation_time that is not a time, never match a parameter that was sent.
+// The rules are AROFilters': an Equal filter's field equal to the value
+// sent (organization_id is the ARO's organization.ID); since and until an
+// inclusive window on creation_time in whole seconds, UTC, exactly as sent
+// (AROQuery.window). A null value, and a creation_time that is not a time,
+// never match a parameter that was sent.
 type aroMatcher struct {
-	set                                       filterParams // the parameters sent
-	id, status, resolution, typ, organization string
-	since, until                              time.Time
+	set    filterParams // the parameters sent
+	checks []filterCheck
+}
+
+// filterCheck is one parameter sent, as the matcher checks it.
+type filterCheck struct {
+	bit   filterParams
+	kind  FilterKind
+	field func(*filterFields) *string
+	value string    // Equal: the value sent
+	bound time.Time // Since, Until: the bound sent
 }
 
 // matcher is q's check; it checks nothing when q sends no filter.
 func (q AROQuery) matcher() aroMatcher {
-	m := aroMatcher{id: q.ID, status: q.Status, resolution: q.Resolution, typ: q.Type, organization: q.OrganizationID}
-	for _, p := range []struct {
-		v   string
-		bit filterParams
-	}{{q.OrganizationID, paramOrganizationID}, {q.Status, paramStatus}, {q.Resolution, paramResolution}, {q.Type, paramType}, {q.ID, paramID}} {
-		if p.v != "" {
-			m.set |= p.bit
-		}
-	}
+	var m aroMatcher
 	since, until := q.window()
-	if since != nil {
-		m.set, m.since = m.set|paramSince, *since
-	}
-	if until != nil {
-		m.set, m.until = m.set|paramUntil, *until
+	for i := range AROFilters {
+		f := &AROFilters[i]
+		c := filterCheck{bit: 1 << i, kind: f.Kind, field: f.field}
+		switch f.Kind {
+		case Equal:
+			c.value = *f.value(&q)
+			if c.value == "" {
+				continue
+			}
+		case Since:
+			if since == nil {
+				continue
+			}
+			c.bound = *since
+		case Until:
+			if until == nil {
+				continue
+			}
+			c.bound = *until
+		}
+		m.set |= c.bit
+		m.checks = append(m.checks, c)
 	}
 	return m
 }
 
 // misses is the set of parameters f does not satisfy; 0 when it matches.
 func (m *aroMatcher) misses(f *filterFields) filterParams {
-	if m.set == 0 {
-		return 0
-	}
 	var out filterParams
-	if m.set&paramID != 0 && f.ID != m.id {
-		out |= paramID
-	}
-	if m.set&paramOrganizationID != 0 && !equal(f.OrganizationID, m.organization) {
-		out |= paramOrganizationID
-	}
-	if m.set&paramStatus != 0 && !equal(f.Status, m.status) {
-		out |= paramStatus
-	}
-	if m.set&paramResolution != 0 && !equal(f.Resolution, m.resolution) {
-		out |= paramResolution
-	}
-	if m.set&paramType != 0 && !equal(f.Type, m.typ) {
-		out |= paramType
-	}
-	if m.set&(paramSince|paramUntil) != 0 {
-		var t time.Time
-		ok := false
-		if f.CreationTime != nil {
-			t, ok = ParsePortalTime(*f.CreationTime)
-			t = t.Truncate(time.Second) // the portal's resolution
+	// The time of the field last parsed: since and until check the same one.
+	var parsed *string
+	var t time.Time
+	ok := false
+	for i := range m.checks {
+		c := &m.checks[i]
+		v := c.field(f)
+		if c.kind == Equal {
+			if !equal(v, c.value) {
+				out |= c.bit
+			}
+			continue
 		}
-		if m.set&paramSince != 0 && (!ok || t.Before(m.since)) {
-			out |= paramSince
+		if v != parsed || v == nil {
+			parsed, ok = v, false
+			if v != nil {
+				t, ok = ParsePortalTime(*v)
+				t = t.Truncate(time.Second) // whole seconds, as the portal keeps them
+			}
 		}
-		if m.set&paramUntil != 0 && (!ok || t.After(m.until)) {
-			out |= paramUntil
+		if !ok || c.kind == Since && t.Before(c.bound) || c.kind == Until && t.After(c.bound) {
+			out |= c.bit
 		}
 	}
 	return out

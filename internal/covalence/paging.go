@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
-	"time"
 )
 
 // PageLimit is the page size the client asks for; the server may cap it lower.
@@ -21,68 +20,6 @@ const maxPages = 100000
 // tolerates beyond what the growth of total explains, before it is abandoned
 // as a server repeating itself.
 const repeatSlackPages = 3
-
-// AROQuery is the server-side filter of an ARO read. Empty fields are not sent.
-type AROQuery struct {
-	ID             string
-	Status         string
-	Resolution     string
-	Type           string
-	OrganizationID string
-	Since, Until   *time.Time
-	// PageSize overrides PageLimit (1..PageLimit) when fewer AROs are needed.
-	PageSize int
-	// Want, when set, is about how many AROs the caller expects to read
-	// before it stops: pages are fetched in parallel only up to that point
-	// (plus one), and sequentially after it, so an early stop wastes no requests.
-	Want int
-}
-
-// Values renders the query as URL parameters (without page).
-func (q AROQuery) Values() url.Values {
-	v := url.Values{}
-	set := func(k, s string) {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	set("id", q.ID)
-	set("status", q.Status)
-	set("resolution", q.Resolution)
-	set("type", q.Type)
-	set("organization_id", q.OrganizationID)
-	since, until := q.window()
-	if since != nil {
-		v.Set("since", since.Format(PortalTimeLayout))
-	}
-	if until != nil {
-		v.Set("until", until.Format(PortalTimeLayout))
-	}
-	limit := PageLimit
-	if q.PageSize > 0 && q.PageSize < PageLimit {
-		limit = q.PageSize
-	}
-	v.Set("limit", strconv.Itoa(limit))
-	return v
-}
-
-// window is the creation-time window as sent, in the portal's whole seconds
-// (UTC): since rounded up, so that nothing before it is included, until
-// rounded down. nil where the query has no bound.
-func (q AROQuery) window() (since, until *time.Time) {
-	if q.Since != nil {
-		s := q.Since.UTC()
-		if t := s.Truncate(time.Second); !t.Equal(s) {
-			s = t.Add(time.Second)
-		}
-		since = &s
-	}
-	if q.Until != nil {
-		u := q.Until.UTC().Truncate(time.Second)
-		until = &u
-	}
-	return since, until
-}
 
 // PageStats describes how a read went.
 type PageStats struct {
@@ -137,8 +74,8 @@ type pager[T any] struct {
 	path     string
 	fields   func(*T) filterFields
 	match    aroMatcher
-	dropped  int                  // AROs outside the query
-	missed   [numFilterParams]int // dropped AROs by the parameter they fail
+	dropped  int   // AROs outside the query
+	missed   []int // dropped AROs by the parameter they fail, by index in AROFilters
 	seen     map[string]struct{}
 	walked   int // items received, duplicates included: the position reached
 	total    int
@@ -223,13 +160,7 @@ func (p *pager[T]) unapplied() []string {
 // an answer contradicts the plan (a short page, a moved total) it continues
 // sequentially from there.
 func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, fn PageFunc) (PageStats, error) {
-	return streamPages(ctx, c, providerID, q, decodeAROPage, func(a *ARO) filterFields {
-		f := filterFields{ID: a.ID, Status: a.Status, Resolution: a.Resolution, Type: a.Type, CreationTime: a.CreationTime}
-		if a.Organization != nil {
-			f.OrganizationID = a.Organization.ID
-		}
-		return f
-	}, fn)
+	return streamPages(ctx, c, providerID, q, decodeAROPage, aroFilterFields, fn)
 }
 
 // StreamAROSummaries reads the same AROs as StreamAROs with the same paging,
@@ -240,13 +171,7 @@ func (c *Client) StreamAROs(ctx context.Context, providerID string, q AROQuery, 
 // first total and the last one (AROs that arrive during the read move the
 // total, as for StreamAROs); anything else is a PagingError.
 func (c *Client) StreamAROSummaries(ctx context.Context, providerID string, q AROQuery, fn func([]AROSummaryItem) (bool, error)) (PageStats, error) {
-	st, err := streamPages(ctx, c, providerID, q, nil, func(a *AROSummaryItem) filterFields {
-		f := filterFields{ID: a.ID, Status: a.Status, Resolution: a.Resolution, Type: a.Type, CreationTime: a.CreationTime}
-		if a.Organization != nil {
-			f.OrganizationID = a.Organization.ID
-		}
-		return f
-	}, fn)
+	st, err := streamPages(ctx, c, providerID, q, nil, summaryFilterFields, fn)
 	if err != nil || st.Stopped {
 		return st, err
 	}
@@ -273,7 +198,7 @@ func streamPages[T any](ctx context.Context, c *Client, providerID string, q ARO
 
 	values := q.Values()
 	path := "providers/" + providerID + "/aros"
-	pg := &pager[T]{path: path, fields: fields, match: q.matcher(), seen: map[string]struct{}{}}
+	pg := &pager[T]{path: path, fields: fields, match: q.matcher(), missed: make([]int, len(AROFilters)), seen: map[string]struct{}{}}
 	defer func() {
 		st.Dropped, st.Unapplied = pg.dropped, pg.unapplied()
 		if pg.dropped > 0 {

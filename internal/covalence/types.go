@@ -1,5 +1,3 @@
-// Package covalence is a read-only client for Field Effect's FES Portal API
-// (Covalence Managed Security). It knows HTTP and JSON and nothing of Terraform.
 package covalence
 
 import (

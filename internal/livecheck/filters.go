@@ -26,9 +26,22 @@ type filterProbe struct {
 	chosen  string // how the value was chosen, for the report
 }
 
+// filterPoints are the points of the filter probes, in the report's order:
+// one per filter of covalence.AROFilters, the window of since and until
+// after until, then the ARO read by id.
+func filterPoints() []string {
+	var ids []string
+	for _, f := range covalence.AROFilters {
+		ids = append(ids, "aros.filter."+f.Param)
+		if f.Kind == covalence.Until {
+			ids = append(ids, "aros.filter.since_until")
+		}
+	}
+	return append(ids, "aros.by_id")
+}
+
 func (c *check) filters(ctx context.Context) {
-	ids := []string{"aros.filter.organization_id", "aros.filter.status", "aros.filter.resolution", "aros.filter.type",
-		"aros.filter.since", "aros.filter.until", "aros.filter.since_until", "aros.filter.id", "aros.by_id"}
+	ids := filterPoints()
 	if !c.aroAnswered {
 		c.notTestable("no unfiltered ARO page could be read", ids...)
 		return
@@ -37,25 +50,22 @@ func (c *check) filters(ctx context.Context) {
 		c.notTestable("no data: the provider has no AROs to take filter values from", ids...)
 		return
 	}
-	for _, f := range []struct {
-		param string
-		get   func(aroInfo) string
-	}{
-		{"organization_id", func(a aroInfo) string { return a.orgID }},
-		{"status", func(a aroInfo) string { return a.status }},
-		{"resolution", func(a aroInfo) string { return a.resolution }},
-		{"type", func(a aroInfo) string { return a.typ }},
-	} {
-		id := "aros.filter." + f.param
-		v, n := rarest(c.prefix, f.get)
-		if v == "" {
-			c.notTestable(fmt.Sprintf("no data: none of the %d AROs read has a %s", len(c.prefix), f.param), id)
+	// Each equality filter with the rarest value of its field; the time
+	// bounds (timeFilters) and id (byID, every ID being rare) have their own.
+	for _, f := range covalence.AROFilters {
+		if f.Kind != covalence.Equal || f.Param == "id" {
 			continue
 		}
-		get := f.get
-		fp := filterProbe{id: id, query: map[string]string{f.param: v}, atLeast: n,
+		id := "aros.filter." + f.Param
+		get := func(a aroInfo) string { return a.field(f.Field) }
+		v, n := rarest(c.prefix, get)
+		if v == "" {
+			c.notTestable(fmt.Sprintf("no data: none of the %d AROs read has a %s", len(c.prefix), f.Param), id)
+			continue
+		}
+		fp := filterProbe{id: id, query: map[string]string{f.Param: v}, atLeast: n,
 			match:  func(a aroInfo) bool { return get(a) == v },
-			chosen: fmt.Sprintf("%s=%q, the rarest value among the %d AROs read (%d have it)", f.param, v, len(c.prefix), n)}
+			chosen: fmt.Sprintf("%s=%q, the rarest value among the %d AROs read (%d have it)", f.Param, v, len(c.prefix), n)}
 		if c.complete() {
 			fp.exact = &n
 		}

@@ -126,6 +126,21 @@ type aroInfo struct {
 	raw                                          map[string]any
 }
 
+// field is the string at a dotted path of the ARO's JSON (organization.ID),
+// "" where it is absent, null or not a string.
+func (a aroInfo) field(path string) string {
+	var v any = a.raw
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = m[k]
+	}
+	s, _ := v.(string)
+	return s
+}
+
 func newAROInfo(m map[string]any) aroInfo {
 	s := func(k string) string { v, _ := m[k].(string); return v }
 	a := aroInfo{id: s("ID"), status: s("status"), resolution: s("resolution"), typ: s("type"), severity: s("severity"), raw: m}
@@ -206,11 +221,9 @@ func evidence(r *reply, err error, req string) []Evidence {
 
 func (c *check) run(ctx context.Context) {
 	if !c.providers(ctx) {
-		c.notTestable("no MSSP provider to act as", "organizations.list", "organizations.detail",
+		c.notTestable("no MSSP provider to act as", append([]string{"organizations.list", "organizations.detail",
 			"aros.page.shape", "aros.page.numbering", "aros.page.cap", "aros.page.follow", "aros.page.total",
-			"aros.page.duplicates", "aros.page.size", "aros.order",
-			"aros.filter.organization_id", "aros.filter.status", "aros.filter.resolution", "aros.filter.type",
-			"aros.filter.since", "aros.filter.until", "aros.filter.since_until", "aros.filter.id", "aros.by_id")
+			"aros.page.duplicates", "aros.page.size", "aros.order"}, filterPoints()...)...)
 		return
 	}
 	c.organizations(ctx)
@@ -241,9 +254,6 @@ var contracts = map[string]string{
 	"aros.page.size":              "A page never holds more items than limit asked for.",
 	"aros.order":                  "AROs come newest first (creation_time).",
 	"aros.filter.organization_id": "organization_id=X answers only X's AROs, no more than the unfiltered read.",
-	"aros.filter.status":          "status=S answers only AROs of that status, no more than the unfiltered read.",
-	"aros.filter.resolution":      "resolution=R answers only AROs of that resolution, no more than the unfiltered read.",
-	"aros.filter.type":            "type=T answers only AROs of that type, no more than the unfiltered read.",
 	"aros.filter.since":           "since=T answers only AROs created at or after T (inclusive, UTC).",
 	"aros.filter.until":           "until=T answers only AROs created at or before T (inclusive, UTC).",
 	"aros.filter.since_until":     "since and until together answer the AROs of the window, bounds included.",
@@ -255,6 +265,15 @@ var contracts = map[string]string{
 	"terraform.answers":           "What the provider returns agrees with what the portal answered the probes.",
 	"terraform.functions":         "provider::covalence::severity_rank and severity_at_least answer as documented.",
 	"terraform.plan":              "terraform plan right after shows no changes (-detailed-exitcode 0).",
+}
+
+// The promise of the probe of each enumerated filter (status=S answers ...).
+func init() {
+	for _, f := range covalence.AROFilters {
+		if id := "aros.filter." + f.Param; f.Values != nil && contracts[id] == "" {
+			contracts[id] = fmt.Sprintf("%s=%s answers only AROs of that %s, no more than the unfiltered read.", f.Param, strings.ToUpper(f.Param[:1]), f.Param)
+		}
+	}
 }
 
 func (c *check) point(id string) Point { return Point{ID: id, Contract: contracts[id], Verdict: Held} }

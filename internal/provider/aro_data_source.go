@@ -2,16 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 	"github.com/covalence-oss/terraform-provider-covalence/internal/provider/fastread"
 )
 
@@ -46,43 +42,19 @@ func (d *aroDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 	}
 }
 
+// Read is readARO, then the ARO written through singleAROMapping: the state
+// is a tftypes value built by the one mapping of ARO fields to attributes,
+// as each element of covalence_aros.aros is, not a typed model.
 func (d *aroDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.Append(notConfigured())
-		return
-	}
-	var id types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
+	a, diags := d.data.readARO(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pid, err := d.data.msspID(ctx)
+	state, err := fastread.Value(fastread.Compile(resp.State.Schema.Type().TerraformType(ctx)),
+		func(w fastread.Writer) { singleAROMapping.write(a, w) })
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("resolving the MSSP provider", err))
-		return
-	}
-	want := id.ValueString()
-	var found *covalence.ARO
-	// The client hands over only AROs with that ID, whatever the portal
-	// sends; a portal that ignores id costs more pages and a warning.
-	st, err := d.data.client.StreamAROs(ctx, pid, covalence.AROQuery{ID: want}, func(items []covalence.ARO) (bool, error) {
-		found = &items[0]
-		return true, nil
-	})
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag("reading ARO "+want, err))
-		return
-	}
-	resp.Diagnostics.Append(unappliedFilterWarning(st)...)
-	if found == nil {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "ARO not found",
-			fmt.Sprintf("No ARO with ID %q is visible to the MSSP provider %s.", want, pid))
-		return
-	}
-	state, mapErr := fastread.Value(fastread.Compile(resp.State.Schema.Type().TerraformType(ctx)),
-		func(w fastread.Writer) { singleAROMapping.write(found, w) })
-	if mapErr != nil {
-		resp.Diagnostics.AddError("Internal mapping error", mapErr.Error()+". This is a bug in the provider.")
+		resp.Diagnostics.AddError("Internal mapping error", err.Error()+". This is a bug in the provider.")
 		return
 	}
 	resp.State.Raw = state

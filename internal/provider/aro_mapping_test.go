@@ -124,7 +124,7 @@ func TestFastPathWholeState(t *testing.T) {
 	cfg["status"] = tftypes.NewValue(tftypes.String, "Open")
 	cfg["limit"] = tftypes.NewValue(tftypes.Number, 1000)
 	config := tftypes.NewValue(root.TerraformType(), cfg)
-	in := aroInputs{query: aroQuery{Status: "Open"}, includeDetails: true, limit: 1000}
+	in := aroInputs{query: aroQuery{AROQuery: covalence.AROQuery{Status: "Open"}}, includeDetails: true, limit: 1000}
 	res := aroResult{counts: map[string]int64{"Critical": 3, "High": 0}}
 	for i := len(aros) - 1; i >= 0; i-- { // a non-identity order exercises the copying branch
 		res.order = append(res.order, i)

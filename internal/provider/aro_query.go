@@ -3,18 +3,19 @@ package provider
 // The filter of the ARO data sources (covalence_aros, covalence_aro_summary),
 // written once: its attributes (aroFilterAttributes), its model
 // (aroFilterModel, embedded in each data source's model), its validation
-// (framework validators: each attribute's own, portalQueryValidator for
-// query, both in validators.go, and aroFilterValidator across attributes)
+// (framework validators: each attribute's own, timeBoundValidator and
+// portalQueryValidator for query, and aroFilterValidator across attributes)
 // and the typed query a read turns it into (aroFilterModel.typedQuery, then
-// providerData.portalQuery). A new filter attribute goes here: a model
-// field, an attribute, its validators in filterValidators, a line in check
-// (and a key in queryKeys if the SOAR query has it), then the portal
-// parameter in covalence.AROQuery.
+// providerData.portalQuery). The portal's filters are covalence.AROFilters:
+// their attributes, validators, query keys and wording derive from that
+// table, and a new one needs only its field in aroFilterModel here. The
+// provider's own are org (an organization by name), min_severity and query.
 
 import (
 	"context"
 	"fmt"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -34,22 +35,32 @@ import (
 	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 )
 
-// Values the portal uses, in the order the docs list them (the client's
-// copy of the contract); aroSeverities is in rising order.
-var (
-	aroStatuses    = covalence.Statuses
-	aroResolutions = covalence.Resolutions
-	aroTypes       = covalence.Types
-	aroSeverities  = covalence.Severities
-)
+// aroSeverities are the portal's severities, in rising order (the client's
+// copy of the contract).
+var aroSeverities = covalence.Severities
 
 // nowFunc is the clock of relative times; tests replace it. A read takes it
 // once and resolves since and until against that one instant.
 var nowFunc = func() time.Time { return time.Now().UTC() }
 
 // queryKeys are the keys of the SOAR integration's portal query, each
-// validated exactly as the attribute of the same name.
-var queryKeys = []string{"id", "status", "resolution", "type", "org", "since", "until"}
+// validated exactly as the attribute of the same name: id, the filters with
+// documented values, org, then the time bounds.
+var queryKeys = func() []string {
+	keys := []string{"id"}
+	for _, f := range covalence.AROFilters {
+		if f.Values != nil {
+			keys = append(keys, f.Param)
+		}
+	}
+	keys = append(keys, "org")
+	for _, f := range covalence.AROFilters {
+		if f.Kind != covalence.Equal {
+			keys = append(keys, f.Param)
+		}
+	}
+	return keys
+}()
 
 // aroFilterScope is what differs between the ARO data sources' filters:
 // whether id is one of them (covalence_aros: yes; covalence_aro_summary,
@@ -70,18 +81,25 @@ func (s aroFilterScope) queryKeys() []string {
 }
 
 // filterValidators are the validators of each filter attribute, shared by
-// the attribute and the query key of the same name.
-var filterValidators = map[string][]validator.String{
-	"id":              {stringvalidator.LengthAtLeast(1)},
-	"status":          {stringvalidator.OneOf(aroStatuses...)},
-	"resolution":      {stringvalidator.OneOf(aroResolutions...)},
-	"type":            {stringvalidator.OneOf(aroTypes...)},
-	"org":             {stringvalidator.LengthAtLeast(1)},
-	"organization_id": {stringvalidator.LengthAtLeast(1)},
-	"since":           {timeBoundValidator{}},
-	"until":           {timeBoundValidator{}},
-	"min_severity":    {stringvalidator.OneOf(aroSeverities...)},
-}
+// the attribute and the query key of the same name: a portal filter's
+// documented values, a time for a bound, else any value but "".
+var filterValidators = func() map[string][]validator.String {
+	out := map[string][]validator.String{
+		"org":          {stringvalidator.LengthAtLeast(1)},
+		"min_severity": {stringvalidator.OneOf(aroSeverities...)},
+	}
+	for _, f := range covalence.AROFilters {
+		switch {
+		case f.Kind != covalence.Equal:
+			out[f.Param] = []validator.String{timeBoundValidator{}}
+		case f.Values != nil:
+			out[f.Param] = []validator.String{stringvalidator.OneOf(f.Values...)}
+		default:
+			out[f.Param] = []validator.String{stringvalidator.LengthAtLeast(1)}
+		}
+	}
+	return out
+}()
 
 // aroFilterModel is the filter part of an ARO data source's model; embed it
 // by value (the framework promotes its fields).
@@ -97,13 +115,17 @@ type aroFilterModel struct {
 	Query          types.String `tfsdk:"query"`
 }
 
-// fields are the model's values by attribute name.
+// fields are the model's values by attribute name (the tfsdk tags). Every
+// field is a types.String (TestFilterModelIsTheAttributes).
 func (f *aroFilterModel) fields() map[string]*types.String {
-	return map[string]*types.String{
-		"status": &f.Status, "resolution": &f.Resolution, "type": &f.Type, "org": &f.Org,
-		"organization_id": &f.OrganizationID, "since": &f.Since, "until": &f.Until,
-		"min_severity": &f.MinSeverity, "query": &f.Query,
+	v := reflect.ValueOf(f).Elem()
+	out := make(map[string]*types.String, v.NumField())
+	for i := range v.NumField() {
+		if p, ok := v.Field(i).Addr().Interface().(*types.String); ok {
+			out[v.Type().Field(i).Tag.Get("tfsdk")] = p
+		}
 	}
+	return out
 }
 
 // markdownList renders values as a Markdown list of code spans: `a`, `b`.
@@ -119,24 +141,45 @@ func filterAttribute(name, desc string) schema.StringAttribute {
 	return schema.StringAttribute{Optional: true, MarkdownDescription: desc, Validators: filterValidators[name]}
 }
 
+// filterDescriptions are the descriptions of the filter attributes that
+// say more than covalence.AROFilter.Keeps and its values.
+var filterDescriptions = map[string]string{
+	"organization_id": "Only AROs of the organization with this ID. Conflicts with `org`.",
+	"since":           "Only AROs created at or after this time: RFC 3339 (`2021-01-31T14:00:00Z`), the portal's `2021-01-31 14:00:00` (UTC), or relative to now such as `\"12 hours\"`, `\"7 days\"`, `\"2 weeks\"` (minutes, hours, days, weeks).",
+	"until":           "Only AROs created at or before this time; same formats as `since`, which must not be after it.",
+}
+
 // aroFilterAttributes are the filter attributes, for the schema of each ARO
-// data source.
+// data source: one per portal filter but id (each data source has its own
+// id), and the provider's org, min_severity and query.
 func aroFilterAttributes(scope aroFilterScope) map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"status":          filterAttribute("status", "Only AROs with this workflow status: "+markdownList(aroStatuses)+"."),
-		"resolution":      filterAttribute("resolution", "Only AROs with this resolution: "+markdownList(aroResolutions)+"."),
-		"type":            filterAttribute("type", "Only AROs of this type: "+markdownList(aroTypes)+"."),
-		"org":             filterAttribute("org", "Only AROs of the organization with this name: an exact name match (ignoring case) wins, otherwise the one organization whose name contains it (ignoring case). Several matches or none are an error. Conflicts with `organization_id`."),
-		"organization_id": filterAttribute("organization_id", "Only AROs of the organization with this ID. Conflicts with `org`."),
-		"since":           filterAttribute("since", "Only AROs created at or after this time: RFC 3339 (`2021-01-31T14:00:00Z`), the portal's `2021-01-31 14:00:00` (UTC), or relative to now such as `\"12 hours\"`, `\"7 days\"`, `\"2 weeks\"` (minutes, hours, days, weeks)."),
-		"until":           filterAttribute("until", "Only AROs created at or before this time; same formats as `since`, which must not be after it."),
+	attrs := map[string]schema.Attribute{}
+	for _, f := range covalence.AROFilters {
+		if f.Param == "id" {
+			continue
+		}
+		desc := filterDescriptions[f.Param]
+		switch {
+		case desc != "":
+		case f.Values != nil:
+			desc = "Only AROs " + f.Keeps + ": " + markdownList(f.Values) + "."
+		default:
+			desc = "Only AROs " + f.Keeps + "."
+		}
+		attrs[f.Param] = filterAttribute(f.Param, desc)
+	}
+	for name, a := range map[string]schema.Attribute{
+		"org": filterAttribute("org", "Only AROs of the organization with this name: an exact name match (ignoring case) wins, otherwise the one organization whose name contains it (ignoring case). Several matches or none are an error. Conflicts with `organization_id`."),
 		"min_severity": filterAttribute("min_severity", "Only AROs at or above this severity, in the order "+markdownList(aroSeverities)+
 			". Applied by the provider (the portal has no severity filter); an ARO whose severity is missing or unknown is kept, so a compliance gate fails closed."),
 		"query": schema.StringAttribute{Optional: true,
 			MarkdownDescription: "A portal query as the SOAR integration took it, e.g. `\"resolution=Unresolved&type=Recommendation\"` or `\"org=Acme&since=2021-01-31 14:00:00\"`: `&`-separated `key=value` pairs with keys " + markdownList(scope.queryKeys()) +
 				"; values may contain spaces. Each pair means the same as the attribute of that name and is validated like it; an unknown key, a pair without `=`, a repeated key or a key also set as an attribute is an error. Meant for migrating playbooks: prefer the typed attributes.",
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), portalQueryValidator{scope: scope}}},
+	} {
+		attrs[name] = a
 	}
+	return attrs
 }
 
 // aroFilterConfigValidators check the filter as a whole; both ARO data
@@ -163,9 +206,9 @@ var orgConflict = []path.Expression{path.MatchRoot("org"), path.MatchRoot("organ
 // aroQuery is the typed query of the ARO data sources: attributes and query
 // merged, since and until resolved against one clock.
 type aroQuery struct {
-	// Sent to the portal (Org as a name: portalQuery resolves it).
-	ID, Status, Resolution, Type, Org, OrganizationID string
-	Since, Until                                      *time.Time
+	// Sent to the portal, with Org (a name: portalQuery resolves it).
+	covalence.AROQuery
+	Org string
 	// MinSeverity is applied by the provider: see keeps.
 	MinSeverity string
 	// configured is every filter value as written, by key (attributes and
@@ -204,6 +247,41 @@ func (q aroQuery) idInputs() map[string]string {
 	return out
 }
 
+// inWords is the filter as a reader says it: "the filter resolution
+// Unresolved, severity High or above, ...", with org the filtered
+// organization's name (orgInWords).
+func (q aroQuery) inWords(org string) string {
+	var parts []string
+	for _, f := range covalence.AROFilters {
+		if v := q.configured[f.Param]; v != "" && f.Values != nil {
+			parts = append(parts, f.Param+" "+v)
+		}
+	}
+	if q.MinSeverity != "" {
+		parts = append(parts, "severity "+q.MinSeverity+" or above (or unknown)")
+	}
+	if org != "" {
+		parts = append(parts, "organization "+org)
+	}
+	for _, b := range []struct {
+		key, words string
+		t          *time.Time
+	}{{"since", "created at or after", q.Since}, {"until", "created at or before", q.Until}} {
+		if b.t == nil {
+			continue
+		}
+		at := b.t.UTC().Format(time.RFC3339)
+		if raw := q.configured[b.key]; raw != at {
+			at += fmt.Sprintf(" (%s = %q)", b.key, raw)
+		}
+		parts = append(parts, b.words+" "+at)
+	}
+	if len(parts) == 0 {
+		return "(no filter: every ARO)"
+	}
+	return "the filter " + strings.Join(parts, ", ")
+}
+
 // typedQuery turns the filter, and the id attribute (null where the data
 // source has no id filter), into the typed query. now is the read's one
 // clock for relative times. Diagnostics name the attribute a value came
@@ -235,9 +313,11 @@ func (f aroFilterModel) check(scope aroFilterScope, id types.String, now time.Ti
 	q := &c.query
 	q.configured, q.fromQuery = map[string]string{}, map[string]bool{}
 	// The attributes that are also query keys, and organization_id.
-	attrs := map[string]types.String{
-		"id": id, "status": f.Status, "resolution": f.Resolution, "type": f.Type, "org": f.Org,
-		"organization_id": f.OrganizationID, "since": f.Since, "until": f.Until,
+	attrs := map[string]types.String{"id": id}
+	for name, v := range f.fields() {
+		if name != "min_severity" && name != "query" {
+			attrs[name] = *v
+		}
 	}
 	for k, v := range attrs {
 		if v.IsUnknown() {
@@ -270,24 +350,24 @@ func (f aroFilterModel) check(scope aroFilterScope, id types.String, now time.Ti
 		}
 	}
 	v := q.configured
-	q.ID, q.Status, q.Resolution, q.Type = v["id"], v["status"], v["resolution"], v["type"]
-	q.Org, q.OrganizationID = v["org"], v["organization_id"]
-
-	// since and until, each parsed once against now.
-	for _, b := range []struct {
-		key string
-		out **time.Time
-	}{{"since", &q.Since}, {"until", &q.Until}} {
-		raw, ok := v[b.key]
+	q.Org = v["org"]
+	for i := range covalence.AROFilters {
+		b := &covalence.AROFilters[i]
+		if p := b.Value(&q.AROQuery); p != nil {
+			*p = v[b.Param]
+			continue
+		}
+		// A time bound, parsed once against now.
+		raw, ok := v[b.Param]
 		if !ok {
 			continue
 		}
 		t, err := covalence.ParseTimeBound(raw, now)
 		if err != nil {
-			c.own.AddAttributeError(q.source(b.key), "Invalid "+b.key, err.Error())
+			c.own.AddAttributeError(q.source(b.Param), "Invalid "+b.Param, err.Error())
 			continue
 		}
-		*b.out = &t
+		*b.Time(&q.AROQuery) = &t
 	}
 	if q.Since != nil && q.Until != nil && q.Since.After(*q.Until) {
 		c.cross.AddAttributeError(q.source("since"), "since is after until",
@@ -355,6 +435,58 @@ func (v aroFilterValidator) validate(ctx context.Context, cfg tfsdk.Config) diag
 		return diags
 	}
 	return f.check(v.scope, id, nowFunc()).cross
+}
+
+// timeBoundValidator checks a since/until value at plan time.
+type timeBoundValidator struct{}
+
+func (timeBoundValidator) Description(context.Context) string {
+	return `must be RFC 3339, "YYYY-MM-DD HH:MM:SS" (UTC), or relative such as "7 days"`
+}
+func (v timeBoundValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (timeBoundValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	// Whether a value parses does not depend on the clock: any instant does.
+	if _, err := covalence.ParseTimeBound(req.ConfigValue.ValueString(), time.Unix(0, 0).UTC()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
+	}
+}
+
+// portalQueryValidator checks a SOAR-style query at plan time: its syntax,
+// and each pair's value with the validators of the attribute of that name
+// (as listvalidator.ValueStringsAre applies its validators to each element).
+type portalQueryValidator struct{ scope aroFilterScope }
+
+func (v portalQueryValidator) Description(context.Context) string {
+	return "must be &-separated key=value pairs with keys " + strings.Join(v.scope.queryKeys(), ", ") +
+		", each value valid as the attribute of that name"
+}
+func (v portalQueryValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (v portalQueryValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
+		return // "" is LengthAtLeast's to report
+	}
+	pairs, err := parsePortalQuery(req.ConfigValue.ValueString(), v.scope.queryKeys())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", err.Error())
+		return
+	}
+	for _, p := range pairs {
+		for _, v := range filterValidators[p.key] {
+			var vr validator.StringResponse
+			v.ValidateString(ctx, validator.StringRequest{Path: req.Path, PathExpression: req.PathExpression,
+				Config: req.Config, ConfigValue: types.StringValue(p.value)}, &vr)
+			for _, dg := range vr.Diagnostics {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid query", fmt.Sprintf("query key %q: %s", p.key, dg.Detail()))
+			}
+		}
+	}
 }
 
 // readAROFilter reads the filter attributes and id from a configuration.

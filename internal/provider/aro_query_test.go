@@ -2,6 +2,9 @@ package provider
 
 import (
 	"context"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +190,17 @@ func TestFilterValidationReportsEachProblemOnce(t *testing.T) {
 		if len(got) != 1 {
 			t.Errorf("%v: %d diagnostics, want 1: %q", set, len(got), got)
 		}
+	}
+}
+
+// TestFilterModelIsTheAttributes: the model's fields, as fields() reads
+// them, are the filter attributes, one for each (none of another type is
+// left out).
+func TestFilterModelIsTheAttributes(t *testing.T) {
+	var f aroFilterModel
+	got := slices.Sorted(maps.Keys(f.fields()))
+	want := slices.Sorted(maps.Keys(aroFilterAttributes(arosFilterScope)))
+	if !slices.Equal(got, want) || reflect.TypeOf(f).NumField() != len(want) {
+		t.Fatalf("model fields %v (%d in the struct), attributes %v", got, reflect.TypeOf(f).NumField(), want)
 	}
 }

@@ -59,6 +59,14 @@ func (d *aroSummaryDataSource) Metadata(_ context.Context, req datasource.Metada
 	resp.TypeName = req.ProviderTypeName + "_aro_summary"
 }
 
+// The documented values counted per key, in the contract's order (the
+// client's copy of it).
+var (
+	aroStatuses    = covalence.Statuses
+	aroResolutions = covalence.Resolutions
+	aroTypes       = covalence.Types
+)
+
 // noValueKey is the key under which AROs without a value (null) are counted,
 // so that every count map adds up to total.
 const noValueKey = ""

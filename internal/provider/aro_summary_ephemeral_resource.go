@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
@@ -62,7 +63,7 @@ func (e *aroSummaryEphemeralResource) Schema(_ context.Context, _ ephemeral.Sche
 		MarkdownDescription: "A compliance gate: when more than this many AROs match, opening fails with an error that names the filter, " +
 			"the total and the counts per severity, the organizations with matching AROs (most first), the oldest creation time and its age, " +
 			"and `without_creation_time` when it is not 0. `0` allows none. It fails `terraform plan` as well as `apply` when every argument is known at plan " +
-			"(with an argument from a resource of the same run, Terraform opens it only at apply, and validation warns), " +
+			"(an argument from a resource of the same run leaves it to the apply), " +
 			"and nothing of what it read is written to the state or the plan. Unset, the summary is only read."}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: aroSummaryDescription("The same arguments, results and counting rules as the data source `covalence_aro_summary`, " +
@@ -226,41 +227,6 @@ func gateFailure(q aroQuery, m aroSummaryModel, maxTotal int64, now time.Time) d
 		strings.TrimRight(b.String(), "\n"))
 }
 
-// inWords is the filter as a reader says it: "the filter resolution
-// Unresolved, severity High or above, ...", with org the filtered
-// organization's name (orgInWords).
-func (q aroQuery) inWords(org string) string {
-	var parts []string
-	for _, k := range []string{"status", "resolution", "type"} {
-		if v := q.configured[k]; v != "" {
-			parts = append(parts, k+" "+v)
-		}
-	}
-	if q.MinSeverity != "" {
-		parts = append(parts, "severity "+q.MinSeverity+" or above (or unknown)")
-	}
-	if org != "" {
-		parts = append(parts, "organization "+org)
-	}
-	for _, b := range []struct {
-		key, words string
-		t          *time.Time
-	}{{"since", "created at or after", q.Since}, {"until", "created at or before", q.Until}} {
-		if b.t == nil {
-			continue
-		}
-		at := b.t.UTC().Format(time.RFC3339)
-		if raw := q.configured[b.key]; raw != at {
-			at += fmt.Sprintf(" (%s = %q)", b.key, raw)
-		}
-		parts = append(parts, b.words+" "+at)
-	}
-	if len(parts) == 0 {
-		return "(no filter: every ARO)"
-	}
-	return "the filter " + strings.Join(parts, ", ")
-}
-
 // orgInWords names the organization the filter selects ("" for none) by
 // the summary's organizations, which then have its entry only (the summary
 // counts the filtered organization alone): its name, or its ID when it is
@@ -323,4 +289,46 @@ func ageInWords(d time.Duration) string {
 // countOf is "1 ARO", "2 AROs".
 func countOf(n int64, what string) string {
 	return fmt.Sprintf("%d %s", n, plural(int(n), what, what+"s"))
+}
+
+// ephemeralAttributes are data source attributes as the attributes of an
+// ephemeral resource, for an ephemeral resource that returns what a data
+// source does: its schema then has one definition, descriptions and
+// validators included. The framework's two attribute kinds have the same
+// fields; a kind this provider does not use is an error (caught by the
+// schema's tests), never dropped.
+func ephemeralAttributes(in map[string]dsschema.Attribute) (map[string]schema.Attribute, error) {
+	out := make(map[string]schema.Attribute, len(in))
+	for _, name := range slices.Sorted(maps.Keys(in)) {
+		a, err := ephemeralAttribute(in[name])
+		if err != nil {
+			return nil, fmt.Errorf("attribute %s: %w", name, err)
+		}
+		out[name] = a
+	}
+	return out, nil
+}
+
+func ephemeralAttribute(a dsschema.Attribute) (schema.Attribute, error) {
+	switch a := a.(type) {
+	case dsschema.StringAttribute:
+		return schema.StringAttribute(a), nil
+	case dsschema.Int64Attribute:
+		return schema.Int64Attribute(a), nil
+	case dsschema.MapAttribute:
+		return schema.MapAttribute(a), nil
+	case dsschema.SingleNestedAttribute:
+		attrs, err := ephemeralAttributes(a.Attributes)
+		if err != nil {
+			return nil, err
+		}
+		return schema.SingleNestedAttribute{
+			Attributes: attrs, CustomType: a.CustomType,
+			Required: a.Required, Optional: a.Optional, Computed: a.Computed, Sensitive: a.Sensitive,
+			Description: a.Description, MarkdownDescription: a.MarkdownDescription,
+			DeprecationMessage: a.DeprecationMessage, Validators: a.Validators,
+		}, nil
+	default:
+		return nil, fmt.Errorf("a %T has no ephemeral counterpart here", a)
+	}
 }

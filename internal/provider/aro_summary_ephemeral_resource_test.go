@@ -33,6 +33,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 	"github.com/covalence-oss/terraform-provider-covalence/internal/mockportal"
 )
 
@@ -513,7 +514,7 @@ func TestGateFailure_message(t *testing.T) {
 			"org-gone": {Name: types.StringNull(), Total: 3, SeverityCounts: map[string]int64{"": 3}},
 		},
 	}
-	q := aroQuery{OrganizationID: "org-gone", configured: map[string]string{"organization_id": "org-gone"}}
+	q := aroQuery{AROQuery: covalence.AROQuery{OrganizationID: "org-gone"}, configured: map[string]string{"organization_id": "org-gone"}}
 	d := gateFailure(q, m, 2, now)
 	for _, want := range []string{
 		"3 AROs match the filter organization org-gone; max_total is 2.",

@@ -52,10 +52,7 @@ func (d *providerData) organizations(ctx context.Context) (string, []covalence.O
 // PageSize and Want.
 func (pd *providerData) portalQuery(ctx context.Context, q aroQuery) (string, covalence.AROQuery, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	cq := covalence.AROQuery{
-		ID: q.ID, Status: q.Status, Resolution: q.Resolution, Type: q.Type,
-		OrganizationID: q.OrganizationID, Since: q.Since, Until: q.Until,
-	}
+	cq := q.AROQuery
 	pid, err := pd.msspID(ctx)
 	if err != nil {
 		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
@@ -75,6 +72,44 @@ func (pd *providerData) portalQuery(ctx context.Context, q aroQuery) (string, co
 		cq.OrganizationID = o.ID
 	}
 	return pid, cq, diags
+}
+
+// readARO is the read of covalence_aro: the id of cfg sent as the portal's
+// id filter, and the ARO with that ID. The client hands over only AROs with
+// that ID, whatever the portal sends; a portal that ignores id costs more
+// pages and a warning. An ID that matches no ARO is an error on id.
+func (pd *providerData) readARO(ctx context.Context, cfg tfsdk.Config) (*covalence.ARO, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if pd == nil {
+		diags.Append(notConfigured())
+		return nil, diags
+	}
+	var id types.String
+	diags.Append(cfg.GetAttribute(ctx, path.Root("id"), &id)...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	pid, err := pd.msspID(ctx)
+	if err != nil {
+		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
+		return nil, diags
+	}
+	want := id.ValueString()
+	var found *covalence.ARO
+	st, err := pd.client.StreamAROs(ctx, pid, covalence.AROQuery{ID: want}, func(items []covalence.ARO) (bool, error) {
+		found = &items[0]
+		return true, nil
+	})
+	if err != nil {
+		diags.Append(apiErrorDiag("reading ARO "+want, err))
+		return nil, diags
+	}
+	diags.Append(unappliedFilterWarning(st)...)
+	if found == nil {
+		diags.AddAttributeError(path.Root("id"), "ARO not found",
+			fmt.Sprintf("No ARO with ID %q is visible to the MSSP provider %s.", want, pid))
+	}
+	return found, diags
 }
 
 // readKind is what a tracked read serves, as its log line names it.

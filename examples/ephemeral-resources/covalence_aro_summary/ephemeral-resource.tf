@@ -7,10 +7,3 @@ ephemeral "covalence_aro_summary" "gate" {
   min_severity = "High" # an ARO with a missing or unknown severity is kept: fail closed
   max_total    = 0
 }
-
-# Without max_total it is the data source's summary, for ephemeral contexts
-# (provider configuration, write-only arguments, other ephemeral resources).
-ephemeral "covalence_aro_summary" "acme_week" {
-  org   = "Acme"
-  since = "7 days"
-}
