@@ -3,8 +3,8 @@
 #   - the examples are not `terraform fmt` clean, or
 #   - docs/ is not what `make docs` generates from the committed templates,
 #     examples and provider schema (a changed, deleted or new file), or
-#   - docs/index.md does not link every page of data-sources/, functions/,
-#     ephemeral-resources/ and guides/ (scripts/docs-index-check.sh).
+#   - docs/index.md does not link every page under docs/, or a relative link
+#     names a missing page (scripts/docs-index-check.sh).
 # It regenerates docs/ in place, so after a failure `git diff docs/` shows
 # what to commit. Needs git: docs/ is compared with the git index.
 set -euo pipefail
