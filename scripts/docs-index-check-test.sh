@@ -57,8 +57,8 @@ expect_fail() {
 
 # unlinked NAME KIND/PAGE: the message for a page the index does not link.
 unlinked() {
-  printf '%s/%s is not linked from %s/index.md; add a line for it to templates/index.md.tmpl and run `make docs`' \
-    "$tmp/$1" "$2" "$tmp/$1"
+  printf '%s/%s is not linked from %s/index.md; add a line for it to templates/index.md.tmpl and run %s' \
+    "$tmp/$1" "$2" "$tmp/$1" "\`make docs\`"
 }
 
 pages=(data-sources/aro.md ephemeral-resources/aro_summary.md functions/severity_rank.md

@@ -113,21 +113,26 @@ expect_check "matrix bumped, docs not" 1 "tested with 1.5 and 1.17"
 # Refusals: no workflow, no matrix, an entry that is not a version, bad usage.
 rc=0
 "$tv" "$tmp/nowhere" >/dev/null 2>"$tmp/err" || rc=$?
-[[ "$rc" -eq 1 ]] && grep -qF 'cannot read' "$tmp/err" || fail "no workflow: exit status $rc, stderr: $(cat "$tmp/err")"
+if [[ "$rc" -ne 1 ]] || ! grep -qF 'cannot read' "$tmp/err"; then
+  fail "no workflow: exit status $rc, stderr: $(cat "$tmp/err")"
+fi
 
 d="$tmp/no-tofu"
 workflow "$d" '"1.5.*"' '"1.12.*"'
 sed -i 's/^        tofu:$/        opentofu:/' "$d/.github/workflows/test.yml"
 rc=0
 "$tv" "$d" >/dev/null 2>"$tmp/err" || rc=$?
-[[ "$rc" -eq 1 ]] && grep -qF 'no "tofu:" matrix' "$tmp/err" || fail "no tofu matrix: exit status $rc, stderr: $(cat "$tmp/err")"
+if [[ "$rc" -ne 1 ]] || ! grep -qF 'no "tofu:" matrix' "$tmp/err"; then
+  fail "no tofu matrix: exit status $rc, stderr: $(cat "$tmp/err")"
+fi
 
 d="$tmp/latest"
 workflow "$d" '"1.5.*" latest' '"1.12.*"'
 rc=0
 out="$("$tv" "$d" 2>"$tmp/err")" || rc=$?
-[[ "$rc" -eq 1 && -z "$out" ]] && grep -qF 'has "latest", which is not a version' "$tmp/err" ||
+if [[ "$rc" -ne 1 || -n "$out" ]] || ! grep -qF 'has "latest", which is not a version' "$tmp/err"; then
   fail "latest: exit status $rc, stdout: $out, stderr: $(cat "$tmp/err")"
+fi
 
 rc=0
 "$tv" --check a b >/dev/null 2>&1 || rc=$?

@@ -68,16 +68,16 @@ minors() {
 
 # words V...: "a", "a and b", "a, b and c".
 words() {
-  local out="$1"
+  local text="$1"
   shift
   while [[ $# -gt 1 ]]; do
-    out+=", $1"
+    text+=", $1"
     shift
   done
   if [[ $# -eq 1 ]]; then
-    out+=" and $1"
+    text+=" and $1"
   fi
-  printf '%s' "$out"
+  printf '%s' "$text"
 }
 
 tf_list="$(minors terraform Terraform)"
