@@ -3,8 +3,11 @@
 #   - the examples are not `terraform fmt` clean, or
 #   - docs/ is not what `make docs` generates from the committed templates,
 #     examples and provider schema (a changed, deleted or new file), or
-#   - docs/index.md does not link every page of data-sources/, functions/,
-#     ephemeral-resources/ and guides/ (scripts/docs-index-check.sh).
+#   - docs/index.md does not link every page under docs/, or a relative link
+#     names a missing page (scripts/docs-index-check.sh), or
+#   - README's Requirements table or the provider's page states other
+#     Terraform and OpenTofu versions than the ones .github/workflows/test.yml
+#     tests (scripts/tested-versions.sh).
 # It regenerates docs/ in place, so after a failure `git diff docs/` shows
 # what to commit. Needs git: docs/ is compared with the git index.
 set -euo pipefail
@@ -52,6 +55,11 @@ fi
 
 # 3. Every page linked from the provider's page.
 if ! scripts/docs-index-check.sh; then
+  status=1
+fi
+
+# 4. The supported versions are the tested ones, said the same way everywhere.
+if ! scripts/tested-versions.sh --check; then
   status=1
 fi
 

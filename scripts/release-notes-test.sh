@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Tests scripts/release-notes.sh (run by `make test-scripts`, part of make
-# test): each heading form, whole-version matching, where a section ends, and
-# every refusal (missing, empty, still Unreleased, not a version).
+# test): each heading form, whole-version matching, where a section ends,
+# Keep a Changelog's kinds of change, and every refusal (missing, empty, still
+# Unreleased in any case, a heading that is not a kind of change, not a
+# version). Also checks that CHANGELOG.md itself names its kinds of change
+# the way it promises.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,6 +18,43 @@ cat >"$tmp/CHANGELOG.md" <<'MD'
 ## [Unreleased]
 
 - next thing
+
+## [1.3.0] - 2026-03-01
+
+### Added
+
+- a thing
+
+### Changed
+
+- another, with an example:
+
+```md
+## not the end of the section: inside a code block
+### nor a kind of change
+```
+
+### Deprecated
+
+- old
+
+### Removed
+
+- older
+
+### Fixed
+
+- a fix
+
+### Security
+
+- a hole
+
+## 1.2.31 (2026-02-15)
+
+### Bug fixes
+
+- not a kind of change
 
 ## [1.2.30] - 2026-02-01
 
@@ -42,6 +82,14 @@ cat >"$tmp/CHANGELOG.md" <<'MD'
 ## 1.0.0 (Unreleased)
 
 - not yet
+
+## 1.0.1 (unreleased)
+
+- not yet either
+
+## [1.0.2] - UNRELEASED
+
+- nor this
 
 ## [0.9.0] - 2025-12-01
 
@@ -83,7 +131,14 @@ expect_notes v1.2.2 '- two'
 expect_notes v1.0.0-rc.1 '- candidate'
 expect_notes v0.9.0 '- first'
 
+expect_notes v1.3.0 "$(printf '%s\n' '### Added' '' '- a thing' '' '### Changed' '' '- another, with an example:' '' \
+  '```md' '## not the end of the section: inside a code block' '### nor a kind of change' '```' '' '### Deprecated' '' '- old' '' \
+  '### Removed' '' '- older' '' '### Fixed' '' '- a fix' '' '### Security' '' '- a hole')"
+
 expect_refused v1.0.0 1 'still says Unreleased'
+expect_refused v1.0.1 1 'still says Unreleased'
+expect_refused v1.0.2 1 'still says Unreleased'
+expect_refused v1.2.31 1 'has a heading "### Bug fixes"'
 expect_refused v1.1.0 1 'is empty'
 expect_refused v1.2.4 1 'no "## 1.2.4" section'
 expect_refused v1.2 2 'not a semantic version'
@@ -92,6 +147,17 @@ expect_refused Unreleased 2 'not a semantic version'
 rc=0
 "$notes" v1.2.3 "$tmp/missing.md" >/dev/null 2>&1 || rc=$?
 [[ "$rc" -eq 1 ]] || fail "a missing changelog: exit status $rc, want 1"
+
+# CHANGELOG.md names its kinds of change as Keep a Changelog does, in every
+# section (the unreleased one too, which the script refuses to publish).
+changelog="$here/../CHANGELOG.md"
+while IFS= read -r h; do
+  case "$h" in
+    "### Added" | "### Changed" | "### Deprecated" | "### Removed" | "### Fixed" | "### Security") ;;
+    *) fail "CHANGELOG.md: \"$h\" is not one of Keep a Changelog's kinds of change" ;;
+  esac
+done < <(grep -E '^###[[:space:]]' "$changelog" || true)
+grep -qE '^### ' "$changelog" || fail "CHANGELOG.md: no \"### Added\" (or other kind of change) heading at all"
 
 if [[ "$failures" -gt 0 ]]; then
   echo "release-notes-test: $failures failures" >&2

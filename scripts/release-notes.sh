@@ -10,8 +10,11 @@
 #   ## 1.2.3 (2026-01-31)    ## [1.2.3] - 2026-01-31    ## v1.2.3
 # and ends at the next level-2 heading, or at the link definitions that close
 # a Keep a Changelog file. Fails, printing nothing, when the section is missing
-# or empty, or when its heading still says "Unreleased": a release must not go
-# out with notes that are not written yet.
+# or empty, when its heading still says "Unreleased" (in any case): a release
+# must not go out with notes that are not written yet; or when one of its
+# level-3 headings is not one of Keep a Changelog's kinds of change (Added,
+# Changed, Deprecated, Removed, Fixed, Security), which CHANGELOG.md promises.
+# Tested by scripts/release-notes-test.sh (make test-scripts).
 set -euo pipefail
 
 if [[ $# -lt 1 || $# -gt 2 ]]; then
@@ -49,7 +52,15 @@ notes="$(awk -v ver="$version" '
     }
     next
   }
-  found && (/^## / || /^\[[^]]+\]: /) { exit 0 }
+  found && !fenced && (/^## / || /^\[[^]]+\]: /) { exit 0 }
+  found && /^```/ { fenced = !fenced }
+  found && !fenced && /^### / {
+    kind = substr($0, 5); sub(/[[:space:]]+$/, "", kind)
+    if (kind !~ /^(Added|Changed|Deprecated|Removed|Fixed|Security)$/) {
+      printf "release-notes: the section of %s has a heading \"%s\": Keep a Changelog names a change Added, Changed, Deprecated, Removed, Fixed or Security\n", ver, $0 > "/dev/stderr"
+      bad = 1; exit 1
+    }
+  }
   found { print }
   END {
     if (bad) exit 1

@@ -7,7 +7,11 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -40,16 +44,104 @@ import (
 // ephemeralCase is a test case of the ephemeral resource: the provider and
 // the echo provider, which copies an ephemeral result into its own state so
 // that a test can read it; skipped below Terraform 1.10 (no ephemeral
-// resources).
+// resources), and on OpenTofu 1.11 when a step applies (skipOpenTofuOpenPlan).
 func ephemeralCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
 	t.Helper()
+	applies := slices.ContainsFunc(steps, func(s resource.TestStep) bool { return s.ExpectError == nil })
 	return resource.TestCase{
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"covalence": factories["covalence"],
 			"echo":      echoprovider.NewProviderServer(),
 		},
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		Steps:                  steps,
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
+			tfversion.SkipBelow(tfversion.Version1_10_0),
+			skipOpenTofuOpenPlan{applies: applies},
+		},
+		Steps: steps,
+	}
+}
+
+// skipOpenTofuOpenPlan skips a case with a step that succeeds on OpenTofu
+// before 1.12. OpenTofu 1.11 plans an `open` action for every ephemeral
+// resource on every plan (1.12 plans none): after a step applies,
+// terraform-plugin-testing's plan must be empty, and that one is not, whatever
+// the provider does. A case whose every step expects an error (the gate
+// failing, bad input) ends before that plan and runs there. The version alone
+// does not tell OpenTofu 1.11 from Terraform 1.11; the CLI's `version` answer
+// ("OpenTofu v1.11.6") does. Without TF_ACC_TERRAFORM_PATH the tests run
+// terraform, never tofu.
+type skipOpenTofuOpenPlan struct{ applies bool }
+
+func (c skipOpenTofuOpenPlan) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if !c.applies || cli == "" || !req.TerraformVersion.LessThan(tfversion.Version1_12_0) {
+		return
+	}
+	cmd := exec.CommandContext(ctx, cli, "version")
+	// No CLI configuration (a missing file named by it makes tofu print a
+	// warning first) and no checkpoint call.
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		resp.Error = fmt.Errorf("asking %s its version: %w", cli, err)
+		return
+	}
+	if strings.HasPrefix(string(out), "OpenTofu ") {
+		resp.Skip = fmt.Sprintf("OpenTofu %s plans an `open` action for every ephemeral resource on every plan "+
+			"(fixed in OpenTofu 1.12), which terraform-plugin-testing counts as a non-empty plan after apply",
+			req.TerraformVersion)
+	}
+}
+
+// TestSkipOpenTofuOpenPlan: the skip above happens on OpenTofu before 1.12
+// for a case that applies, and nowhere else; a CLI that cannot say its
+// version fails the case. The CLIs are scripts answering `version` as the
+// real ones do.
+func TestSkipOpenTofuOpenPlan(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the stand-in CLIs are shell scripts")
+	}
+	cli := func(answer string) string {
+		path := filepath.Join(t.TempDir(), "cli")
+		if err := os.WriteFile(path, []byte("#!/bin/sh\n"+answer+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	tofu := cli(`printf 'OpenTofu v1.11.0\non linux_amd64\n'`)
+	terraform := cli(`printf 'Terraform v1.11.0\non linux_amd64\n'`)
+	broken := cli("exit 3")
+	v1_11 := tfversion.CheckTerraformVersionRequest{TerraformVersion: tfversion.Version1_11_0}
+	v1_12 := tfversion.CheckTerraformVersionRequest{TerraformVersion: tfversion.Version1_12_0}
+	for _, c := range []struct {
+		name, cli string
+		req       tfversion.CheckTerraformVersionRequest
+		applies   bool
+		skip      bool
+		fails     bool
+	}{
+		{name: "OpenTofu 1.11, a step applies", cli: tofu, req: v1_11, applies: true, skip: true},
+		{name: "OpenTofu 1.11, every step fails", cli: tofu, req: v1_11},
+		// Not asked: the broken CLI would fail the case.
+		{name: "OpenTofu 1.12", cli: broken, req: v1_12, applies: true},
+		{name: "Terraform 1.11", cli: terraform, req: v1_11, applies: true},
+		{name: "terraform from PATH", req: v1_11, applies: true},
+		{name: "no answer", cli: broken, req: v1_11, applies: true, fails: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("TF_ACC_TERRAFORM_PATH", c.cli)
+			var resp tfversion.CheckTerraformVersionResponse
+			skipOpenTofuOpenPlan{applies: c.applies}.CheckTerraformVersion(t.Context(), c.req, &resp)
+			if got := resp.Skip != ""; got != c.skip {
+				t.Errorf("skip = %q, want a skip: %v", resp.Skip, c.skip)
+			}
+			if c.skip && !strings.Contains(resp.Skip, "OpenTofu 1.11.0 plans an `open` action") {
+				t.Errorf("skip = %q, want the reason with the version", resp.Skip)
+			}
+			if got := resp.Error != nil; got != c.fails {
+				t.Errorf("error = %v, want an error: %v", resp.Error, c.fails)
+			}
+		})
 	}
 }
 
