@@ -46,7 +46,11 @@ func partOf(t *testing.T, full tftypes.Value, name string) tftypes.Value {
 		}
 		return only(v)
 	case tftypes.List:
-		elemT := tftypes.Object{AttributeTypes: map[string]tftypes.Type{part: typ.ElementType.(tftypes.Object).AttributeTypes[part]}}
+		obj, ok := typ.ElementType.(tftypes.Object)
+		if !ok {
+			t.Fatalf("%s: %s is a list of %s, not of objects", name, top, typ.ElementType)
+		}
+		elemT := tftypes.Object{AttributeTypes: map[string]tftypes.Type{part: obj.AttributeTypes[part]}}
 		if v.IsNull() {
 			return tftypes.NewValue(tftypes.List{ElementType: elemT}, nil)
 		}

@@ -572,7 +572,9 @@ func projectedJSON(full map[string]any, names []string) map[string]any {
 				}
 			}
 			for i, e := range v {
-				l[i].(map[string]any)[part] = e.(map[string]any)[part]
+				dst, _ := l[i].(map[string]any)
+				src, _ := e.(map[string]any)
+				dst[part] = src[part]
 			}
 			out[top] = l
 		}
@@ -613,7 +615,11 @@ func checkProjections(reads map[string][]string) stateCheck {
 				return fmt.Errorf("%s: items %T of %d, want %d AROs", addr, got["items"], len(items), len(aros))
 			}
 			for i := range aros {
-				want := projectedJSON(aros[i].(map[string]any), names)
+				full, ok := aros[i].(map[string]any)
+				if !ok {
+					return fmt.Errorf("the full read's ARO %d is %T", i, aros[i])
+				}
+				want := projectedJSON(full, names)
 				if !reflect.DeepEqual(items[i], want) {
 					return fmt.Errorf("%s (fields %q): item %d is\n%#v\nwant\n%#v", addr, names, i, items[i], want)
 				}

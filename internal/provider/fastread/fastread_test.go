@@ -369,7 +369,7 @@ func TestEncodeStateDynamicTypeSizes(t *testing.T) {
 		root := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"items": tftypes.DynamicPseudoType, "id": tftypes.String}}
 		rt := Compile(root)
 		et := Compile(elem)
-		typeJSON, _ := tftypes.List{ElementType: elem}.MarshalJSON()
+		typeJSON, _ := tftypes.List{ElementType: elem}.MarshalJSON() //nolint:staticcheck // the size of the reference's type JSON
 		r := rand.New(rand.NewPCG(3, uint64(len(typeJSON))))
 		vals := []tftypes.Value{randValue(r, elem, "x", newBudget()), randValue(r, elem, "y", newBudget())}
 		items := NewItems(et, func(v *tftypes.Value, w Writer) { writeValue(*v, w) })

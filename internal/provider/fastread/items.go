@@ -82,7 +82,8 @@ func EncodeState[T any](root *Type, list string, items *Items[T], order []int, v
 	var dynType []byte
 	if attr.kind == kindDynamic {
 		var err error
-		if dynType, err = (tftypes.List{ElementType: items.elem.typ}).MarshalJSON(); err != nil {
+		// The type's JSON as tftypes writes it into a dynamic value.
+		if dynType, err = (tftypes.List{ElementType: items.elem.typ}).MarshalJSON(); err != nil { //nolint:staticcheck // tftypes' own form, for byte-identical state
 			return nil, fmt.Errorf("%s: the type of its list: %w", list, err)
 		}
 	}
