@@ -7,7 +7,9 @@
 # binary in the dev_overrides folder (summed over the plugin processes terraform
 # starts; RSS is the largest). "startup" is the same plan with no ARO read.
 # The pace table reports what the user waits for, the whole apply's wall
-# time, beside the fetch window and the plugin's peak RSS.
+# time, beside the fetch window and the plugin's peak RSS. The fields table
+# puts the same read projected to five fields beside the full one: apply
+# and next plan wall time, state size, Terraform's and the plugin's peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/bench.sh
@@ -150,8 +152,78 @@ start_mock() { # $1 = AROs
   export COVALENCE_BASE_URL="$(cat "$work/addr")"
 }
 
+# measure_read LABEL N -> "apply_wall plan_wall state_mb tf_rss_mb plugin_rss_mb"
+# of the configuration in cfg/: an apply from no state, then the next plan
+# (refreshing the read) on the state it left. Terraform's own peak RSS is the
+# larger of the two commands'; the plugin's, of every plugin process.
+measure_read() {
+  local n="$1" log="$work/time.log" tflog="$work/tf-time.log" s0 s1 s2
+  : > "$log"; : > "$tflog"
+  rm -f "$work/cfg/terraform.tfstate"
+  s0=$(date +%s.%N)
+  BENCH_TIME_LOG="$log" /usr/bin/time -f "%M" -a -o "$tflog" "$tf" -chdir="$work/cfg" apply -auto-approve -input=false -lock=false -no-color >"$work/apply.out" 2>&1 || {
+    echo "apply failed:"; tail -20 "$work/apply.out"; exit 1; }
+  s1=$(date +%s.%N)
+  grep -q "total *= *$n\b" "$work/apply.out" || { echo "expected total = $n:"; tail -5 "$work/apply.out"; exit 1; }
+  BENCH_TIME_LOG="$log" /usr/bin/time -f "%M" -a -o "$tflog" "$tf" -chdir="$work/cfg" plan -input=false -lock=false -no-color >"$work/plan.out" 2>&1 || {
+    echo "plan failed:"; tail -20 "$work/plan.out"; exit 1; }
+  s2=$(date +%s.%N)
+  local state tfrss
+  state=$(stat -c %s "$work/cfg/terraform.tfstate")
+  tfrss=$(sort -g "$tflog" | tail -1)
+  awk -v a="$(echo "$s1 - $s0" | bc)" -v p="$(echo "$s2 - $s1" | bc)" -v st="$state" -v tr="$tfrss" '
+    { rss = ($1 > rss ? $1 : rss) }
+    END { printf "%.2f %.2f %.1f %.0f %.0f\n", a, p, st/1048576, tr/1024, rss/1024 }' "$log"
+  rm -f "$work/cfg/terraform.tfstate"
+}
+
+# projection_runs: the same large read, every attribute (aros) and projected
+# to the five fields a ticketing pipeline uses (items), alternated in one
+# session against one mock.
+projection_runs() {
+  local n="$PACE_AROS" rows="$work/proj.rows" full_cfg proj_cfg
+  : > "$rows"
+  start_mock "$n"
+  full_cfg='data "covalence_aros" "all" {}
+output "total" { value = data.covalence_aros.all.total }'
+  proj_cfg='data "covalence_aros" "all" {
+  fields = ["id", "title", "severity", "creation_time", "organization.name"]
+}
+output "total" { value = data.covalence_aros.all.total }'
+  echo "== fields: the read of every ARO ($n) with every attribute and with five fields, alternated, $PACE_RUNS runs each"
+  printf "%-4s %-10s %11s %10s %9s %9s %11s\n" "run" "read" "apply wall" "next plan" "state" "TF RSS" "plugin RSS"
+  for r in $(seq "$PACE_RUNS"); do
+    for kind in full fields; do
+      if [[ "$kind" == full ]]; then write_config "$full_cfg"; else write_config "$proj_cfg"; fi
+      read -r aw pw st tr pr < <(measure_read "$n")
+      echo "$kind $aw $pw $st $tr $pr" >> "$rows"
+      printf "%-4s %-10s %10.2fs %9.2fs %6.1f MB %6.0f MB %8.0f MB\n" "$r" "$kind" "$aw" "$pw" "$st" "$tr" "$pr"
+    done
+  done
+  local col kind
+  declare -A med
+  for kind in full fields; do
+    for col in 2 3 4 5 6; do
+      med[$kind$col]=$(awk -v k="$kind" -v c="$col" '$1 == k { print $c }' "$rows" | median)
+    done
+    printf "%-4s %-10s %10.2fs %9.2fs %6.1f MB %6.0f MB %8.0f MB\n" "med" "$kind" "${med[${kind}2]}" "${med[${kind}3]}" "${med[${kind}4]}" "${med[${kind}5]}" "${med[${kind}6]}"
+  done
+  # Each run's fields/full ratio, then their median.
+  local ra rp
+  ra=$(awk '$1 == "full" { f[++i] = $2 } $1 == "fields" { p[++j] = $2 } END { for (k = 1; k <= j; k++) print p[k]/f[k] }' "$rows" | median)
+  rp=$(awk '$1 == "full" { f[++i] = $3 } $1 == "fields" { p[++j] = $3 } END { for (k = 1; k <= j; k++) print p[k]/f[k] }' "$rows" | median)
+  printf "fields / full: apply wall %.2fx (target <= 0.35x), next plan %.2fx; fields state %.1f MB (target <= 8 MB), plugin RSS %.0f MB (target <= 150 MB)\n" \
+    "$ra" "$rp" "${med[fields4]}" "${med[fields6]}"
+  echo
+}
+
+if [[ -n "${BENCH_FIELDS_ONLY:-}" ]]; then
+  projection_runs
+  exit 0
+fi
 pace_runs
 [[ -n "${BENCH_PACE_ONLY:-}" ]] && exit 0
+projection_runs
 
 echo "== end to end: terraform plan reading every ARO (${PAGE_CAP}-item pages, ${LATENCY} per request)"
 printf "%-22s %8s %9s %12s %12s %6s\n" "read" "AROs" "wall s" "plugin CPU s" "plugin RSS MB" "procs"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -38,6 +39,11 @@ type field[T any] struct {
 	name   string
 	schema schema.Attribute
 	write  func(v *T, w fastread.Writer)
+	// A nested field's parts: the names its objects' mapping accepts
+	// (parts), and the field with only some of them (project). Both are
+	// nil for other fields.
+	parts   []string
+	project func(parts []string) (field[T], error)
 }
 
 // mapping is a list of fields sorted by name: the order fastread.Writer's
@@ -114,6 +120,70 @@ func (m mapping[T]) withSchema(name string, sc schema.Attribute) mapping[T] {
 	}
 	fields[i].schema = sc
 	return mapping[T]{fields: fields}
+}
+
+// fieldNames are the names project accepts, sorted: each attribute, and
+// each part of a nested one as attribute.part (organization.name).
+func (m mapping[T]) fieldNames() []string {
+	var out []string
+	for _, f := range m.fields {
+		out = append(out, f.name)
+		for _, p := range f.parts {
+			out = append(out, f.name+"."+p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// project returns the mapping with only the named attributes, in the form
+// fieldNames gives them: a nested attribute named alone keeps every part,
+// named by its parts (organization.name, steps.label) only those. An
+// unknown, empty or repeated name is an error, and so is a name beside one
+// of its own parts (organization with organization.name), which says the
+// same thing twice.
+func (m mapping[T]) project(names []string) (mapping[T], error) {
+	valid := m.fieldNames()
+	if len(names) == 0 {
+		return mapping[T]{}, fmt.Errorf("no field is named; the valid names are %s", strings.Join(valid, ", "))
+	}
+	named := make(map[string]bool, len(names))
+	for _, n := range names {
+		switch {
+		case n == "":
+			return mapping[T]{}, fmt.Errorf("a field name is empty; the valid names are %s", strings.Join(valid, ", "))
+		case named[n]:
+			return mapping[T]{}, fmt.Errorf("the field %q is named twice", n)
+		}
+		if i := sort.SearchStrings(valid, n); i == len(valid) || valid[i] != n {
+			return mapping[T]{}, fmt.Errorf("%q is not a field of an ARO; the valid names are %s", n, strings.Join(valid, ", "))
+		}
+		named[n] = true
+	}
+	parts := map[string][]string{}
+	for _, n := range names {
+		if top, part, ok := strings.Cut(n, "."); ok {
+			if named[top] {
+				return mapping[T]{}, fmt.Errorf("%q and %q are both named: %q already holds every part of %q", top, n, top, top)
+			}
+			parts[top] = append(parts[top], part)
+		}
+	}
+	var fields []field[T]
+	for _, f := range m.fields {
+		switch {
+		case named[f.name]:
+			fields = append(fields, f)
+		case parts[f.name] != nil:
+			pf, err := f.project(parts[f.name])
+			if err != nil {
+				return mapping[T]{}, fmt.Errorf("%s: %w", f.name, err)
+			}
+			pf.name = f.name
+			fields = append(fields, pf)
+		}
+	}
+	return newMapping(fields...), nil
 }
 
 func (m mapping[T]) index(name string) int {
@@ -198,6 +268,11 @@ func nestedField[T, U any](name, desc string, m mapping[U], get func(*T) *U) fie
 				return
 			}
 			w.Null()
+		},
+		parts: m.fieldNames(),
+		project: func(parts []string) (field[T], error) {
+			pm, err := m.project(parts)
+			return nestedField(name, desc, pm, get), err
 		}}
 }
 
@@ -213,6 +288,11 @@ func nestedListField[T, U any](name, desc string, m mapping[U], get func(*T) []U
 				return
 			}
 			w.List(len(l), func(i int, e fastread.Writer) { m.write(&l[i], e) })
+		},
+		parts: m.fieldNames(),
+		project: func(parts []string) (field[T], error) {
+			pm, err := m.project(parts)
+			return nestedListField(name, desc, pm, get), err
 		}}
 }
 

@@ -27,8 +27,8 @@ func assertSameEncoding(t testing.TB, aros []covalence.ARO) {
 	listT := full.Attr("aros").TerraformType()
 	rootT := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"aros": listT}}
 	root := fastread.Compile(rootT)
-	tf := &tfCollector{elem: root.Attr("aros").Elem()}
-	mp := newAROItems(root.Attr("aros").Elem())
+	tf := &tfCollector{shape: fullShape(root.Attr("aros").Elem())}
+	mp := newAROItems(fullShape(root.Attr("aros").Elem()))
 	order := make([]int, len(aros))
 	for i := range aros {
 		if err := tf.Add(&aros[i]); err != nil {
@@ -54,6 +54,11 @@ func assertSameEncoding(t testing.TB, aros []covalence.ARO) {
 		}
 		t.Fatalf("fast path msgpack differs from tftypes at byte %d of %d/%d", i, len(got), len(want))
 	}
+}
+
+// fullShape is every attribute of an ARO written as elements of type elem.
+func fullShape(elem *fastread.Type) aroShape {
+	return aroShape{attr: "aros", elem: elem, write: aroMapping.write}
 }
 
 func decodeFixtureAROs(t testing.TB) []covalence.ARO {
@@ -130,12 +135,12 @@ func TestFastPathWholeState(t *testing.T) {
 				res.order[i] = i
 			}
 		}
-		vals, err := arosStateValues(config, root, in, res)
+		vals, err := arosStateValues(config, root, in, fullShape(root.Attr("aros").Elem()), res)
 		if err != nil {
 			t.Fatal(err)
 		}
-		mp := newAROItems(root.Attr("aros").Elem())
-		tf := &tfCollector{elem: root.Attr("aros").Elem()}
+		mp := newAROItems(fullShape(root.Attr("aros").Elem()))
+		tf := &tfCollector{shape: fullShape(root.Attr("aros").Elem())}
 		for i := range aros {
 			if err := mp.Add(&aros[i]); err != nil {
 				t.Fatal(err)
@@ -205,10 +210,10 @@ func TestMappingsFitSchemas(t *testing.T) {
 		!strings.Contains(err.Error(), "where the schema has") {
 		t.Errorf("tftypes path with a type mismatch: %v", err)
 	}
-	if err := newAROItems(fastread.Compile(wrong)).Add(&a); err == nil || !strings.Contains(err.Error(), "where the schema has") {
+	if err := newAROItems(fullShape(fastread.Compile(wrong))).Add(&a); err == nil || !strings.Contains(err.Error(), "where the schema has") {
 		t.Errorf("msgpack path with a type mismatch: %v", err)
 	}
-	if err := newAROItems(fastread.Compile(extra)).Add(&a); err == nil {
+	if err := newAROItems(fullShape(fastread.Compile(extra))).Add(&a); err == nil {
 		t.Errorf("msgpack path with an unmapped attribute: no error")
 	}
 }

@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	neturl "net/url"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -533,6 +537,242 @@ data "covalence_aros" "one" {
 			statecheck.ExpectKnownValue("data.covalence_aros.one", tfjsonpath.New("aros"), knownvalue.ListExact([]knownvalue.Check{
 				knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": str("a")}),
 			})),
+		},
+	}))
+}
+
+// projectedJSON is what items holds for an ARO of the full read (its JSON
+// state value) projected to names: each attribute as it is, a part of a
+// nested object as an object of the parts asked (null when the object is),
+// a part of steps as a list of such objects.
+func projectedJSON(full map[string]any, names []string) map[string]any {
+	out := map[string]any{}
+	for _, n := range names {
+		top, part, nested := strings.Cut(n, ".")
+		if !nested {
+			out[top] = full[top]
+			continue
+		}
+		switch v := full[top].(type) {
+		case nil:
+			out[top] = nil
+		case map[string]any:
+			o, _ := out[top].(map[string]any)
+			if o == nil {
+				o = map[string]any{}
+			}
+			o[part] = v[part]
+			out[top] = o
+		case []any:
+			l, _ := out[top].([]any)
+			if l == nil {
+				l = make([]any, len(v))
+				for i := range l {
+					l[i] = map[string]any{}
+				}
+			}
+			for i, e := range v {
+				dst, _ := l[i].(map[string]any)
+				src, _ := e.(map[string]any)
+				dst[part] = src[part]
+			}
+			out[top] = l
+		}
+	}
+	return out
+}
+
+// checkProjections: each data source of reads holds in items exactly the
+// full read's AROs (data.covalence_aros.full) projected to its fields, in
+// the same order, aros is null, and total and severity_counts are the full
+// read's.
+func checkProjections(reads map[string][]string) stateCheck {
+	return func(s *tfjson.State) error {
+		byAddr := map[string]map[string]any{}
+		for _, r := range s.Values.RootModule.Resources {
+			byAddr[r.Address] = r.AttributeValues
+		}
+		full := byAddr["data.covalence_aros.full"]
+		aros, _ := full["aros"].([]any)
+		if len(aros) < 20 {
+			return fmt.Errorf("the full read has %d AROs", len(aros))
+		}
+		for addr, names := range reads {
+			got := byAddr[addr]
+			if got == nil {
+				return fmt.Errorf("%s not in state", addr)
+			}
+			if got["aros"] != nil {
+				return fmt.Errorf("%s: aros is not null with fields set", addr)
+			}
+			for _, k := range []string{"total", "severity_counts"} {
+				if !reflect.DeepEqual(got[k], full[k]) {
+					return fmt.Errorf("%s: %s %v, the full read's %v", addr, k, got[k], full[k])
+				}
+			}
+			items, ok := got["items"].([]any)
+			if !ok || len(items) != len(aros) {
+				return fmt.Errorf("%s: items %T of %d, want %d AROs", addr, got["items"], len(items), len(aros))
+			}
+			for i := range aros {
+				full, ok := aros[i].(map[string]any)
+				if !ok {
+					return fmt.Errorf("the full read's ARO %d is %T", i, aros[i])
+				}
+				want := projectedJSON(full, names)
+				if !reflect.DeepEqual(items[i], want) {
+					return fmt.Errorf("%s (fields %q): item %d is\n%#v\nwant\n%#v", addr, names, i, items[i], want)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccAros_fields: a read projected to each name fields accepts (taken
+// from the mapping, so a new attribute is covered without a change here),
+// to every top-level name, and to a few names mixing whole attributes and
+// nested parts, equals the full read attribute by attribute.
+func TestAccAros_fields(t *testing.T) {
+	d := mockportal.Generate(32, 5, 60, testNow)
+	d.AROs[0].Organization = nil // a null nested object, projected
+	d.AROs[1].Steps = nil
+	_, url := mock(t, d, mockportal.Options{PageCap: 25})
+	var cfg strings.Builder
+	cfg.WriteString(providerBlock(url, "") + "data \"covalence_aros\" \"full\" {}\n")
+	reads := map[string][]string{}
+	add := func(label string, names ...string) {
+		quoted := make([]string, len(names))
+		for i, n := range names {
+			quoted[i] = fmt.Sprintf("%q", n)
+		}
+		fmt.Fprintf(&cfg, "data \"covalence_aros\" %q {\n  fields = [%s]\n}\n", label, strings.Join(quoted, ", "))
+		reads["data.covalence_aros."+label] = names
+	}
+	var tops []string
+	for i, n := range aroMapping.fieldNames() {
+		add(fmt.Sprintf("one_%02d", i), n)
+		if !strings.Contains(n, ".") {
+			tops = append(tops, n)
+		}
+	}
+	add("every_attribute", tops...)
+	add("five", "id", "title", "severity", "creation_time", "organization.name")
+	add("parts", "steps.label", "steps.completed", "organization.id", "organization.email", "details")
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config:            cfg.String(),
+		ConfigStateChecks: []statecheck.StateCheck{checkProjections(reads)},
+	}))
+}
+
+// TestAccAros_fieldsEmptyAndDetails: a projected read that matches nothing
+// gives an empty items list and counts of zero; include_details = false
+// does not drop details that fields names; the read's id follows fields.
+func TestAccAros_fieldsEmptyAndDetails(t *testing.T) {
+	_, url := fixtureMock(t)
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + `
+data "covalence_aros" "none" {
+  fields = ["id", "organization.name"]
+  since  = "7 days"
+}
+data "covalence_aros" "details" {
+  fields          = ["details", "id"]
+  include_details = false
+  min_severity    = "Critical"
+}
+data "covalence_aros" "other_fields" {
+  fields          = ["id", "details"]
+  include_details = false
+  min_severity    = "Critical"
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.covalence_aros.none", tfjsonpath.New("items"), knownvalue.ListExact([]knownvalue.Check{})),
+			statecheck.ExpectKnownValue("data.covalence_aros.none", tfjsonpath.New("aros"), knownvalue.Null()),
+			statecheck.ExpectKnownValue("data.covalence_aros.none", tfjsonpath.New("total"), knownvalue.Int64Exact(0)),
+			statecheck.ExpectKnownValue("data.covalence_aros.none", tfjsonpath.New("severity_counts"), severityCounts(nil)),
+			statecheck.ExpectKnownValue("data.covalence_aros.details", tfjsonpath.New("items"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id":      str(mockportal.FixtureAROID),
+					"details": knownvalue.StringRegexp(regexpMust(`^On 01 April 2021 18:18:25 UTC, malware was detected`)),
+				}),
+			})),
+			statecheck.ExpectKnownValue("data.covalence_aros.details", tfjsonpath.New("include_details"), knownvalue.Bool(false)),
+			// The same fields in another order: the same read, the same id.
+			statecheck.CompareValuePairs("data.covalence_aros.details", tfjsonpath.New("id"),
+				"data.covalence_aros.other_fields", tfjsonpath.New("id"), compare.ValuesSame()),
+		},
+	}))
+}
+
+// TestAccAros_fieldsValidation: a bad fields fails the plan with a message
+// naming the attribute, before any ARO is requested.
+func TestAccAros_fieldsValidation(t *testing.T) {
+	s, url := fixtureMock(t)
+	cases := map[string]string{
+		`fields = ["title", "severty"]`:                `(?s)fields.*"severty" is not a field of an ARO; the valid names are.*alert_key,.*organization.name,.*steps.label,.*type`,
+		`fields = ["organization.nmae"]`:               `(?s)fields.*"organization.nmae" is not a field of an ARO`,
+		`fields = ["title", "title"]`:                  `(?s)fields.*This attribute contains duplicate values`,
+		`fields = [""]`:                                `(?s)fields.*a field name is empty`,
+		`fields = []`:                                  `(?s)fields.*list must contain at least 1 elements`,
+		`fields = ["organization", "organization.id"]`: `(?s)fields.*"organization" and "organization.id" are both named`,
+		`fields = [null]`:                              `(?s)fields.*null`,
+		// The read waits for apply; the plan fails all the same.
+		"fields = [\"nope\"]\nsince = terraform_data.window.output": `(?s)fields.*"nope" is not a field of an ARO`,
+	}
+	for body, want := range cases {
+		t.Run(body, func(t *testing.T) {
+			resource.Test(t, testCase(t, resource.TestStep{
+				Config: providerBlock(url, "") + "resource \"terraform_data\" \"window\" {\n  input = \"7 days\"\n}\n" +
+					"data \"covalence_aros\" \"x\" {\n" + body + "\n}\n",
+				PlanOnly:    true,
+				ExpectError: regexpMust(want),
+			}))
+		})
+	}
+	if q := queriesTo(s, mockportal.EndpointAROs); len(q) > 0 {
+		t.Fatalf("the portal was asked for AROs %d times", len(q))
+	}
+}
+
+// TestAccAros_pageExample applies the data source page's example of fields
+// against the fixture portal: its blocks that name "critical" or "ticket"
+// (the fixture portal has two organizations called Acme, which the
+// example's org = "Acme" would refuse), with the ticket resource's
+// for_each and input turned into an output of the same map, since
+// terraform-plugin-testing cannot read a state with for_each keys.
+func TestAccAros_pageExample(t *testing.T) {
+	_, url := fixtureMock(t)
+	example, err := os.ReadFile("../../examples/data-sources/covalence_aros/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	forEach := regexpMust(`(?s)resource "terraform_data" "ticket" \{\s*for_each = (.*?)\n\s*input\s*= (.*?)\n\}`)
+	for _, b := range strings.Split(string(example), "\n\n") {
+		switch {
+		case strings.Contains(b, `data "covalence_aros" "critical"`):
+			blocks = append(blocks, b)
+		case strings.Contains(b, `resource "terraform_data" "ticket"`):
+			m := forEach.FindStringSubmatch(b)
+			if m == nil {
+				t.Fatalf("the ticket block is not for_each and input:\n%s", b)
+			}
+			blocks = append(blocks, fmt.Sprintf("output \"tickets\" {\n  value = { for k, v in %s : k => %s }\n}",
+				m[1], strings.ReplaceAll(m[2], "each.value", "v")))
+		}
+	}
+	if len(blocks) != 2 {
+		t.Fatalf("found %d of the example's 2 blocks", len(blocks))
+	}
+	resource.Test(t, testCase(t, resource.TestStep{
+		Config: providerBlock(url, "") + strings.Join(blocks, "\n\n"),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("tickets", knownvalue.MapExact(map[string]knownvalue.Check{
+				mockportal.FixtureAROID: str("[Critical] Acme Inc.: Malware detected (2021-05-11T12:58:26Z)"),
+			})),
+			statecheck.ExpectKnownValue("data.covalence_aros.critical", tfjsonpath.New("total"), knownvalue.Int64Exact(1)),
 		},
 	}))
 }

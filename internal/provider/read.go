@@ -158,37 +158,40 @@ func (pd *providerData) trackRead(ctx context.Context, kind readKind, typeName s
 }
 
 // readAROs is the one read of covalence_aros from the configuration to the
-// client, whichever encoder serves it (Read above, fastReadAROs in
-// server.go): the configuration into arosModel, its typed inputs, the query
-// handing each kept ARO to col, and every top-level attribute but aros. The
-// caller writes aros from col's items in order. Both encoders write the AROs
-// through the one mapping (aro_mapping.go), so both give the same state.
-func (pd *providerData) readAROs(ctx context.Context, config tfsdk.Config, root *fastread.Type, col aroCollector) (vals map[string]tftypes.Value, order []int, diags diag.Diagnostics) {
+// client, whichever encoder serves it (arosDataSource.Read, fastReadAROs in
+// server.go): the configuration into arosModel, its typed inputs and the
+// shape each ARO is written in (aros, or items when fields is set), the
+// query handing each kept ARO to the collector newCol makes for that shape,
+// and every top-level attribute but the shape's. The caller writes that one
+// from the collector's items in order. Both encoders write the AROs through
+// the one mapping (aro_mapping.go), so both give the same state.
+func (pd *providerData) readAROs(ctx context.Context, config tfsdk.Config, root *fastread.Type, newCol func(aroShape) aroCollector) (vals map[string]tftypes.Value, shape aroShape, order []int, diags diag.Diagnostics) {
 	if pd == nil {
 		diags.Append(notConfigured())
-		return nil, nil, diags
+		return nil, shape, nil, diags
 	}
 	var m arosModel
 	diags.Append(config.Get(ctx, &m)...)
 	if diags.HasError() {
-		return nil, nil, diags
+		return nil, shape, nil, diags
 	}
-	in, d := m.inputs(nowFunc())
+	in, d := m.inputs(ctx, nowFunc())
 	diags.Append(d...)
 	if diags.HasError() {
-		return nil, nil, diags
+		return nil, shape, nil, diags
 	}
-	res, d := pd.queryAROs(ctx, in, col)
+	shape = in.shape(root)
+	res, d := pd.queryAROs(ctx, in, newCol(shape))
 	diags.Append(d...)
 	if diags.HasError() {
-		return nil, nil, diags
+		return nil, shape, nil, diags
 	}
-	vals, err := arosStateValues(config.Raw, root, in, res)
+	vals, err := arosStateValues(config.Raw, root, in, shape, res)
 	if err != nil {
 		diags.AddError("Internal error", "building the covalence_aros state: "+err.Error())
-		return nil, nil, diags
+		return nil, shape, nil, diags
 	}
-	return vals, res.order, diags
+	return vals, shape, res.order, diags
 }
 
 // readAROSummary is the read of a summary, for the data source and the
@@ -249,22 +252,32 @@ var (
 	_ aroCollector = (*fastread.Items[covalence.ARO])(nil)
 )
 
+// aroShape is what each ARO of one covalence_aros read is written as: the
+// attribute holding the list (aros, or items), the list's element type and
+// the mapping that writes an element.
+type aroShape struct {
+	attr  string
+	elem  *fastread.Type
+	write func(a *covalence.ARO, w fastread.Writer)
+}
+
 // tfCollector builds tftypes values (the framework path).
 type tfCollector struct {
-	elem *fastread.Type
-	vals []tftypes.Value
+	shape aroShape
+	vals  []tftypes.Value
 }
 
 func (c *tfCollector) Add(a *covalence.ARO) error {
-	v, err := fastread.Value(c.elem, func(w fastread.Writer) { aroMapping.write(a, w) })
+	v, err := fastread.Value(c.shape.elem, func(w fastread.Writer) { c.shape.write(a, w) })
 	c.vals = append(c.vals, v)
 	return err
 }
 
 // newAROItems encodes each ARO to msgpack as it arrives (the fast path): the
-// decoded page can be dropped at once, and only the encoded bytes are kept.
-func newAROItems(elem *fastread.Type) *fastread.Items[covalence.ARO] {
-	return fastread.NewItems(elem, aroMapping.write)
+// decoded page can be dropped at once, and only the encoded bytes of the
+// attributes asked for are kept.
+func newAROItems(s aroShape) *fastread.Items[covalence.ARO] {
+	return fastread.NewItems(s.elem, s.write)
 }
 
 // aroRecord is what ordering, limiting and counting need of an ARO.
@@ -332,7 +345,7 @@ func (pd *providerData) queryAROs(ctx context.Context, in aroInputs, col aroColl
 				continue
 			}
 			sev := valueKey(a.Severity)
-			if !in.includeDetails {
+			if !in.includeDetails && in.fields == nil {
 				a.Details, a.DetailsMarkdown = nil, nil
 			}
 			if err := col.Add(a); err != nil {

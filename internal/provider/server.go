@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/covalence-oss/terraform-provider-covalence/internal/covalence"
 	"github.com/covalence-oss/terraform-provider-covalence/internal/provider/fastread"
 )
 
@@ -139,12 +140,15 @@ func (s *server) fastReadAROs(ctx context.Context, config *tfprotov6.DynamicValu
 		diags.AddError("Invalid configuration", fmt.Sprintf("decoding the configuration of covalence_aros: %v", err))
 		return nil, diags
 	}
-	items := newAROItems(root.Attr("aros").Elem())
-	vals, order, diags := s.p.configured.Load().readAROs(ctx, tfsdk.Config{Schema: sch, Raw: cfgVal}, root, items)
+	var items *fastread.Items[covalence.ARO]
+	vals, shape, order, diags := s.p.configured.Load().readAROs(ctx, tfsdk.Config{Schema: sch, Raw: cfgVal}, root, func(s aroShape) aroCollector {
+		items = newAROItems(s)
+		return items
+	})
 	if diags.HasError() {
 		return nil, diags
 	}
-	state, err := fastread.EncodeState(root, "aros", items, order, vals)
+	state, err := fastread.EncodeState(root, shape.attr, items, order, vals)
 	if err != nil {
 		diags.AddError("Internal error", "encoding the covalence_aros state: "+err.Error())
 		return nil, diags

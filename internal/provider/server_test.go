@@ -108,6 +108,9 @@ func TestProtocolPathsAgree(t *testing.T) {
 		{"min_severity": tftypes.NewValue(tftypes.String, "High"), "org": tftypes.NewValue(tftypes.String, "globex")},
 		{"query": tftypes.NewValue(tftypes.String, "status=Closed&since=60 days")},
 		{"id": tftypes.NewValue(tftypes.String, d.AROs[3].ID)},
+		{"fields": fieldsValue("id", "title", "severity", "creation_time", "organization.name")},
+		{"fields": fieldsValue("steps.label", "details", "count"), "include_details": tftypes.NewValue(tftypes.Bool, false), "limit": tftypes.NewValue(tftypes.Number, 30)},
+		{"fields": fieldsValue("title"), "status": tftypes.NewValue(tftypes.String, "No Such Status")},
 	}
 	for i, set := range configs {
 		fast := readArosProtocol(t, protocolServer(t, srv.URL, fastPath), set)
@@ -131,10 +134,21 @@ func TestProtocolPathsAgree(t *testing.T) {
 		if i == 0 && len(items) < 500 {
 			t.Fatalf("config %d: only %d AROs read", i, len(items))
 		}
+		if _, projected := set["fields"]; projected != attrs["aros"].IsNull() || projected == attrs["items"].IsNull() {
+			t.Fatalf("config %d: aros null %v, items null %v", i, attrs["aros"].IsNull(), attrs["items"].IsNull())
+		}
 		if len(fast.Diagnostics) != len(framework.Diagnostics) {
 			t.Fatalf("config %d: diagnostics differ: %v vs %v", i, fast.Diagnostics, framework.Diagnostics)
 		}
 	}
+}
+
+func fieldsValue(names ...string) tftypes.Value {
+	vals := make([]tftypes.Value, len(names))
+	for i, n := range names {
+		vals[i] = tftypes.NewValue(tftypes.String, n)
+	}
+	return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vals)
 }
 
 // BenchmarkReadAROs reads 20,000 AROs through the protocol from a mock with

@@ -22,6 +22,20 @@ data "covalence_aros" "recommendations_last_month" {
   limit = 100 # the newest 100; a warning says how many matched
 }
 
+# A ticket per unresolved Critical ARO, from five fields instead of every
+# attribute: items holds them (aros is null), so a large read stays fast and
+# its state small.
+data "covalence_aros" "critical" {
+  resolution   = "Unresolved"
+  min_severity = "Critical"
+  fields       = ["id", "title", "severity", "creation_time", "organization.name"]
+}
+
+resource "terraform_data" "ticket" {
+  for_each = { for a in data.covalence_aros.critical.items : a.id => a }
+  input    = "[${each.value.severity}] ${each.value.organization.name}: ${each.value.title} (${each.value.creation_time})"
+}
+
 # Migrating from the SOAR integration: its query string is accepted as is.
 data "covalence_aros" "migrated" {
   query = "resolution=Unresolved&type=Action&since=2024-01-01 00:00:00"

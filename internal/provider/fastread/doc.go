@@ -12,7 +12,9 @@
 //     and the reference) and Items (msgpack, the fast path). The differential
 //     and fuzz tests of this package prove them byte-identical.
 //   - Items: the list attribute's elements, encoded one by one as they arrive.
-//   - EncodeState: the whole state object, the other attributes through tftypes.
+//   - EncodeState: the whole state object, the other attributes through
+//     tftypes. The items go into a list attribute, or into a dynamic one as a
+//     list whose element type is chosen at read time.
 //
 // The msgpack is the encoding of terraform-plugin-go's tftypes (which uses
 // github.com/vmihailenco/msgpack/v5), byte for byte. The package knows

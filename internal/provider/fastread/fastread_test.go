@@ -200,14 +200,24 @@ func FuzzEncodersMatchTFTypes(f *testing.F) {
 }
 
 // TestEncodeState: the assembled state is tftypes' encoding of the whole
-// object, whether the list is first or not and the order identity or not.
+// object, whether the list is first or not, a list or a dynamic attribute
+// holding one (beside a null one of each), and the order identity or not.
 func TestEncodeState(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	elem := randType(r, 1)
-	for _, listName := range []string{"aros", "zz_last"} {
+	for _, c := range []struct {
+		listName string
+		listType tftypes.Type
+	}{
+		{"aros", tftypes.List{ElementType: elem}},
+		{"zz_last", tftypes.List{ElementType: elem}},
+		{"items", tftypes.DynamicPseudoType},
+	} {
+		listName := c.listName
 		root := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
-			listName: tftypes.List{ElementType: elem}, "id": tftypes.String, "total": tftypes.Number,
-			"counts": tftypes.Map{ElementType: tftypes.Number},
+			listName: c.listType, "id": tftypes.String, "total": tftypes.Number,
+			"counts":     tftypes.Map{ElementType: tftypes.Number},
+			"other_list": tftypes.List{ElementType: elem}, "other_dynamic": tftypes.DynamicPseudoType,
 		}}
 		rt := Compile(root)
 		for _, n := range []int{0, 1, 20} {
@@ -225,16 +235,18 @@ func TestEncodeState(t *testing.T) {
 				}
 			}
 			for name, order := range orders {
-				items := NewItems(rt.Attr(listName).Elem(), func(v *tftypes.Value, w Writer) { writeValue(*v, w) })
+				items := NewItems(Compile(elem), func(v *tftypes.Value, w Writer) { writeValue(*v, w) })
 				for i := range vals {
 					if err := items.Add(&vals[i]); err != nil {
 						t.Fatal(err)
 					}
 				}
 				attrs := map[string]tftypes.Value{
-					"id":     tftypes.NewValue(tftypes.String, "abc"),
-					"total":  tftypes.NewValue(tftypes.Number, len(order)),
-					"counts": tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, map[string]tftypes.Value{"High": tftypes.NewValue(tftypes.Number, 2)}),
+					"id":            tftypes.NewValue(tftypes.String, "abc"),
+					"total":         tftypes.NewValue(tftypes.Number, len(order)),
+					"counts":        tftypes.NewValue(tftypes.Map{ElementType: tftypes.Number}, map[string]tftypes.Value{"High": tftypes.NewValue(tftypes.Number, 2)}),
+					"other_list":    tftypes.NewValue(tftypes.List{ElementType: elem}, nil),
+					"other_dynamic": tftypes.NewValue(tftypes.DynamicPseudoType, nil),
 				}
 				got, err := EncodeState(rt, listName, items, order, attrs)
 				if err != nil {
@@ -265,7 +277,7 @@ func TestEncodeStateRefusesBadInput(t *testing.T) {
 		vals  map[string]tftypes.Value
 		want  string
 	}{
-		"no list":       {"id", []int{0}, nil, "is not a list attribute"},
+		"no list":       {"id", []int{0}, nil, "is neither a list nor a dynamic attribute"},
 		"order too far": {"l", []int{1}, nil, "item 1 of 1"},
 		"missing value": {"l", []int{0}, map[string]tftypes.Value{}, `"id" has no value`},
 	} {
@@ -339,6 +351,42 @@ func TestEncodeStateAcrossChunks(t *testing.T) {
 		want := marshal(t, tftypes.NewValue(root, map[string]tftypes.Value{"l": tftypes.NewValue(root.AttributeTypes["l"], list), "n": tftypes.NewValue(tftypes.Number, 3)}))
 		if !bytes.Equal(got, want) {
 			t.Fatalf("reversed=%v: differs at byte %d of %d/%d", reversed, firstDiff(got, want), len(got), len(want))
+		}
+	}
+}
+
+// TestEncodeStateDynamicTypeSizes: the dynamic attribute's type, as JSON,
+// in each of msgpack's bin widths (under 256 bytes, under 64 KiB, more).
+func TestEncodeStateDynamicTypeSizes(t *testing.T) {
+	wide := func(n int) tftypes.Type {
+		at := map[string]tftypes.Type{}
+		for i := 0; i < n; i++ {
+			at[fmt.Sprintf("attribute_with_a_long_name_%05d", i)] = tftypes.String
+		}
+		return tftypes.Object{AttributeTypes: at}
+	}
+	for _, elem := range []tftypes.Type{tftypes.String, wide(10), wide(3000)} {
+		root := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"items": tftypes.DynamicPseudoType, "id": tftypes.String}}
+		rt := Compile(root)
+		et := Compile(elem)
+		typeJSON, _ := tftypes.List{ElementType: elem}.MarshalJSON() //nolint:staticcheck // the size of the reference's type JSON
+		r := rand.New(rand.NewPCG(3, uint64(len(typeJSON))))
+		vals := []tftypes.Value{randValue(r, elem, "x", newBudget()), randValue(r, elem, "y", newBudget())}
+		items := NewItems(et, func(v *tftypes.Value, w Writer) { writeValue(*v, w) })
+		for i := range vals {
+			if err := items.Add(&vals[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		attrs := map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "abc")}
+		got, err := EncodeState(rt, "items", items, []int{1, 0}, attrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		attrs["items"] = tftypes.NewValue(tftypes.List{ElementType: elem}, []tftypes.Value{vals[1], vals[0]})
+		want := marshal(t, tftypes.NewValue(root, attrs))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("type of %d bytes: differs from tftypes at byte %d of %d/%d", len(typeJSON), firstDiff(got, want), len(got), len(want))
 		}
 	}
 }

@@ -59,16 +59,32 @@ func (it *Items[T]) item(i int) []byte {
 }
 
 // EncodeState writes the state object of type root as msgpack, in the byte
-// order tftypes would write it: the list attribute named list from items,
-// the items in the given order (indexes into the items added, each at most
+// order tftypes would write it: the attribute named list from items, the
+// items in the given order (indexes into the items added, each at most
 // once), and every other attribute from vals through tftypes.
+//
+// The attribute is a list of the items' type, or a dynamic attribute: then
+// it holds a list of the items' type, written as tftypes writes a dynamic
+// value (the list's type as JSON, then the list).
 func EncodeState[T any](root *Type, list string, items *Items[T], order []int, vals map[string]tftypes.Value) ([]byte, error) {
-	if root.kind != kindObject || root.Attr(list) == nil || root.Attr(list).kind != kindList {
-		return nil, fmt.Errorf("%s is not a list attribute of %s", list, root.typ)
+	attr := root.Attr(list)
+	if root.kind != kindObject || attr == nil || (attr.kind != kindList && attr.kind != kindDynamic) {
+		return nil, fmt.Errorf("%s is neither a list nor a dynamic attribute of %s", list, root.typ)
+	}
+	if attr.kind == kindList && !attr.elem.typ.Equal(items.elem.typ) {
+		return nil, fmt.Errorf("the items are %s, the list %s holds %s", items.elem.typ, list, attr.elem.typ)
 	}
 	for _, idx := range order {
 		if idx < 0 || idx >= items.Len() {
 			return nil, fmt.Errorf("item %d of %d in the order", idx, items.Len())
+		}
+	}
+	var dynType []byte
+	if attr.kind == kindDynamic {
+		var err error
+		// The type's JSON as tftypes writes it into a dynamic value.
+		if dynType, err = (tftypes.List{ElementType: items.elem.typ}).MarshalJSON(); err != nil { //nolint:staticcheck // tftypes' own form, for byte-identical state
+			return nil, fmt.Errorf("%s: the type of its list: %w", list, err)
 		}
 	}
 	// One allocation: the items' size is known, the other attributes are small.
@@ -79,10 +95,13 @@ func EncodeState[T any](root *Type, list string, items *Items[T], order []int, v
 			size += len(items.item(idx))
 		}
 	}
-	out := appendMapLen(make([]byte, 0, size+4096), len(root.keys))
+	out := appendMapLen(make([]byte, 0, size+len(dynType)+4096), len(root.keys))
 	for i, k := range root.keys {
 		if k == list {
 			out = append(out, root.encKeys[i]...)
+			if dynType != nil {
+				out = appendBin(appendArrayLen(out, 2), dynType)
+			}
 			out = appendArrayLen(out, len(order))
 			for _, idx := range order {
 				out = append(out, items.item(idx)...)

@@ -16,6 +16,9 @@ const (
 	mpInt16   = 0xd1
 	mpInt32   = 0xd2
 	mpInt64   = 0xd3
+	mpBin8    = 0xc4
+	mpBin16   = 0xc5
+	mpBin32   = 0xc6
 	mpFixStr  = 0xa0
 	mpStr8    = 0xd9
 	mpStr16   = 0xda
@@ -36,17 +39,30 @@ func appendBool(b []byte, v bool) []byte {
 }
 
 func appendString(b []byte, s string) []byte {
-	switch l := len(s); {
-	case l < 32:
+	if l := len(s); l < 32 {
 		b = append(b, mpFixStr|byte(l))
-	case l < 256:
-		b = append(b, mpStr8, byte(l))
-	case l < 65536:
-		b = binary.BigEndian.AppendUint16(append(b, mpStr16), uint16(l))
-	default:
-		b = binary.BigEndian.AppendUint32(append(b, mpStr32), uint32(l))
+	} else {
+		b = appendSized(b, l, mpStr8, mpStr16, mpStr32)
 	}
 	return append(b, s...)
+}
+
+// appendBin writes bytes as msgpack bin, the form tftypes gives the type
+// (as JSON) of a dynamic value.
+func appendBin(b []byte, v []byte) []byte {
+	return append(appendSized(b, len(v), mpBin8, mpBin16, mpBin32), v...)
+}
+
+// appendSized writes the header of a string or bin of l bytes in the
+// shortest of its 8-, 16- and 32-bit length forms.
+func appendSized(b []byte, l int, op8, op16, op32 byte) []byte {
+	switch {
+	case l < 256:
+		return append(b, op8, byte(l))
+	case l < 65536:
+		return binary.BigEndian.AppendUint16(append(b, op16), uint16(l))
+	}
+	return binary.BigEndian.AppendUint32(append(b, op32), uint32(l))
 }
 
 func appendInt(b []byte, n int64) []byte {

@@ -15,6 +15,7 @@ const (
 	kindBool
 	kindList
 	kindObject
+	kindDynamic
 )
 
 // Type is a tftypes.Type compiled once: object attribute names sorted (the
@@ -50,6 +51,8 @@ func Compile(t tftypes.Type) *Type {
 		}
 	default:
 		switch {
+		case t.Is(tftypes.DynamicPseudoType):
+			n.kind = kindDynamic
 		case t.Is(tftypes.String):
 			n.kind = kindString
 		case t.Is(tftypes.Number):
