@@ -288,7 +288,8 @@ func (q aroQuery) idInputs() map[string]string {
 func (q aroQuery) inWords(org string) string {
 	var parts []string
 	for _, f := range covalence.AROFilters {
-		if v := q.configured[f.Param]; v != "" && f.Values != nil {
+		// organization_id is worded by org, the time bounds below.
+		if v := q.configured[f.Param]; v != "" && f.Kind == covalence.Equal && f.Param != "organization_id" {
 			parts = append(parts, f.Param+" "+v)
 		}
 	}
