@@ -88,6 +88,12 @@ func (f *AROFilter) Value(q *AROQuery) *string {
 	return f.value(q)
 }
 
+// OfSummary is the field of a summary's item this filter checks.
+func (f *AROFilter) OfSummary(a *AROSummaryItem) *string {
+	ff := summaryFilterFields(a)
+	return f.field(&ff)
+}
+
 // Time is where q keeps the value of a time bound; nil for an equality filter.
 func (f *AROFilter) Time(q *AROQuery) **time.Time {
 	switch f.Kind {

@@ -168,9 +168,12 @@ func (c *Count) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 		return err
 	}
 	s := string(bytes.Trim(v, `"`))
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+	switch i, err := strconv.ParseInt(s, 10, 64); {
+	case err == nil:
 		*c = Count(i)
 		return nil
+	case errors.Is(err, strconv.ErrRange): // an integer, written as one
+		return fmt.Errorf("count %s is beyond a 64-bit integer", v)
 	}
 	n, err := decimalCount(s)
 	if err != nil {

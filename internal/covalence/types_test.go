@@ -86,6 +86,8 @@ func TestCountDecimal(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		`9007199254740993.0`:   `count 9007199254740993.0 is a decimal beyond 2^53 (9007199254740992)`,
+		`9223372036854775808`:  `count 9223372036854775808 is beyond a 64-bit integer`,
+		`-9223372036854775809`: `is beyond a 64-bit integer`,
 		`"9007199254740993.0"`: `count "9007199254740993.0" is a decimal beyond 2^53`,
 		`9007199254740994.0`:   `is a decimal beyond 2^53`,
 		`-9007199254740993.0`:  `is a decimal beyond 2^53`,

@@ -128,6 +128,41 @@ func (f *aroFilterModel) fields() map[string]*types.String {
 	return out
 }
 
+// valueCountsModel is, for each filter with documented values (Values in
+// covalence.AROFilters), the number of matching AROs per value: a summary's
+// <param>_counts attributes. counts gives them by parameter
+// (TestValueCountsAreTheFiltersWithValues).
+type valueCountsModel struct {
+	StatusCounts     map[string]int64 `tfsdk:"status_counts"`
+	ResolutionCounts map[string]int64 `tfsdk:"resolution_counts"`
+	TypeCounts       map[string]int64 `tfsdk:"type_counts"`
+}
+
+// counts are the model's maps by filter parameter (the tfsdk tags without
+// their _counts suffix).
+func (m *valueCountsModel) counts() map[string]*map[string]int64 {
+	v := reflect.ValueOf(m).Elem()
+	out := make(map[string]*map[string]int64, v.NumField())
+	for i := range v.NumField() {
+		if p, ok := v.Field(i).Addr().Interface().(*map[string]int64); ok {
+			out[strings.TrimSuffix(v.Type().Field(i).Tag.Get("tfsdk"), "_counts")] = p
+		}
+	}
+	return out
+}
+
+// filtersWithValues are the filters of covalence.AROFilters with documented
+// values, in the table's order: those a summary counts per value.
+var filtersWithValues = func() []covalence.AROFilter {
+	var out []covalence.AROFilter
+	for _, f := range covalence.AROFilters {
+		if f.Values != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}()
+
 // markdownList renders values as a Markdown list of code spans: `a`, `b`.
 func markdownList(vals []string) string {
 	q := make([]string, len(vals))
@@ -253,7 +288,8 @@ func (q aroQuery) idInputs() map[string]string {
 func (q aroQuery) inWords(org string) string {
 	var parts []string
 	for _, f := range covalence.AROFilters {
-		if v := q.configured[f.Param]; v != "" && f.Values != nil {
+		// organization_id is worded by org, the time bounds below.
+		if v := q.configured[f.Param]; v != "" && f.Kind == covalence.Equal && f.Param != "organization_id" {
 			parts = append(parts, f.Param+" "+v)
 		}
 	}

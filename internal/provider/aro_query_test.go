@@ -204,3 +204,28 @@ func TestFilterModelIsTheAttributes(t *testing.T) {
 		t.Fatalf("model fields %v (%d in the struct), attributes %v", got, reflect.TypeOf(f).NumField(), want)
 	}
 }
+
+// TestValueCountsAreTheFiltersWithValues: a summary counts per value exactly
+// the filters of the table that have documented values, each into its own
+// map of the model.
+func TestValueCountsAreTheFiltersWithValues(t *testing.T) {
+	var m valueCountsModel
+	counts := m.counts()
+	if len(counts) != len(filtersWithValues) {
+		t.Fatalf("the model has %d count maps, the table %d filters with values", len(counts), len(filtersWithValues))
+	}
+	seen := map[*map[string]int64]bool{}
+	for _, f := range filtersWithValues {
+		p, ok := counts[f.Param]
+		if !ok {
+			t.Fatalf("no %s_counts in valueCountsModel", f.Param)
+		}
+		if seen[p] {
+			t.Fatalf("%s_counts shares a map", f.Param)
+		}
+		seen[p] = true
+	}
+	if _, ok := aroSummaryAttributes()["resolution_counts"]; !ok {
+		t.Fatal("the summary has no resolution_counts")
+	}
+}

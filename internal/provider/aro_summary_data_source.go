@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -33,11 +34,9 @@ func newAroSummaryDataSource() datasource.DataSource { return &aroSummaryDataSou
 type aroSummaryModel struct {
 	ID types.String `tfsdk:"id"`
 	aroFilterModel
-	Total              int64                      `tfsdk:"total"`
-	SeverityCounts     map[string]int64           `tfsdk:"severity_counts"`
-	StatusCounts       map[string]int64           `tfsdk:"status_counts"`
-	ResolutionCounts   map[string]int64           `tfsdk:"resolution_counts"`
-	TypeCounts         map[string]int64           `tfsdk:"type_counts"`
+	Total          int64            `tfsdk:"total"`
+	SeverityCounts map[string]int64 `tfsdk:"severity_counts"`
+	valueCountsModel
 	OldestCreationTime types.String               `tfsdk:"oldest_creation_time"`
 	NewestCreationTime types.String               `tfsdk:"newest_creation_time"`
 	WithoutCreation    int64                      `tfsdk:"without_creation_time"`
@@ -58,14 +57,6 @@ type orgSummaryModel struct {
 func (d *aroSummaryDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_aro_summary"
 }
-
-// The documented values counted per key, in the contract's order (the
-// client's copy of it).
-var (
-	aroStatuses    = covalence.Statuses
-	aroResolutions = covalence.Resolutions
-	aroTypes       = covalence.Types
-)
 
 // noValueKey is the key under which AROs without a value (null) are counted,
 // so that every count map adds up to total.
@@ -119,7 +110,11 @@ func (d *aroSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 // source or ephemeral resource: what both compute, with purpose (where the
 // counts go) after the first sentence.
 func aroSummaryDescription(purpose string) string {
-	return "Counts the AROs (Actions, Recommendations, Observations) that match the filter of `covalence_aros`: in total, per severity, status, resolution, type and organization, with the oldest and newest creation time. " +
+	var per []string
+	for _, f := range filtersWithValues {
+		per = append(per, f.Param)
+	}
+	return "Counts the AROs (Actions, Recommendations, Observations) that match the filter of `covalence_aros`: in total, per severity, " + strings.Join(per, ", ") + " and organization, with the oldest and newest creation time. " +
 		purpose + " " +
 		"Every ARO the portal returns is checked against the filter sent and counted only when it matches (one warning when the portal did not apply it). " +
 		"A query that matches nothing gives `total = 0` and complete maps of zeros."
@@ -135,12 +130,10 @@ func aroSummaryAttributes() map[string]schema.Attribute {
 	attrs["total"] = schema.Int64Attribute{Computed: true, MarkdownDescription: "Number of matching AROs."}
 	attrs["severity_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
 		MarkdownDescription: countsDescription("severity", aroSeverities) + " `severity_counts[\"Critical\"]` never fails; `covalence_aros.severity_counts` follows the same rule."}
-	attrs["status_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
-		MarkdownDescription: countsDescription("workflow status", aroStatuses)}
-	attrs["resolution_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
-		MarkdownDescription: countsDescription("resolution", aroResolutions)}
-	attrs["type_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
-		MarkdownDescription: countsDescription("type", aroTypes)}
+	for _, f := range filtersWithValues {
+		attrs[f.Param+"_counts"] = schema.MapAttribute{Computed: true, ElementType: types.Int64Type,
+			MarkdownDescription: countsDescription("`"+f.Param+"`", f.Values)}
+	}
 	attrs["oldest_creation_time"] = schema.StringAttribute{Computed: true,
 		MarkdownDescription: "Creation time of the oldest matching ARO, RFC 3339 UTC (`timecmp()` and `timeadd()` take it); null when `total` is 0 (or no matching ARO has a creation time)."}
 	attrs["newest_creation_time"] = schema.StringAttribute{Computed: true,
@@ -248,19 +241,23 @@ func (t *tally) time(v time.Time) types.String {
 
 // summaryCounter counts a summary read's AROs as they arrive.
 type summaryCounter struct {
-	all                    *tally
-	status, resolution, ty map[string]int64
-	orgs                   map[string]*tally // the keys of organizations
-	names                  map[string]types.String
-	unassigned             *tally
+	all *tally
+	// values are the counts per value of each of filtersWithValues, in order.
+	values     []map[string]int64
+	orgs       map[string]*tally // the keys of organizations
+	names      map[string]types.String
+	unassigned *tally
 }
 
 // newSummaryCounter prepares an entry for every organization of orgs, or,
 // when filtered is set, for that organization only.
 func newSummaryCounter(orgs []covalence.Organization, filtered string) *summaryCounter {
 	c := &summaryCounter{
-		all: newTally(), status: zeroCounts(aroStatuses), resolution: zeroCounts(aroResolutions), ty: zeroCounts(aroTypes),
+		all:  newTally(),
 		orgs: map[string]*tally{}, names: map[string]types.String{}, unassigned: newTally(),
+	}
+	for _, f := range filtersWithValues {
+		c.values = append(c.values, zeroCounts(f.Values))
 	}
 	for _, o := range orgs {
 		if filtered == "" || o.ID == filtered {
@@ -280,9 +277,9 @@ func (c *summaryCounter) add(a *covalence.AROSummaryItem) {
 		created, timed = covalence.ParsePortalTime(*a.CreationTime)
 	}
 	c.all.add(a.Severity, created, timed)
-	c.status[valueKey(a.Status)]++
-	c.resolution[valueKey(a.Resolution)]++
-	c.ty[valueKey(a.Type)]++
+	for i := range filtersWithValues {
+		c.values[i][valueKey(filtersWithValues[i].OfSummary(a))]++
+	}
 	org := c.unassigned
 	if a.Organization != nil && a.Organization.ID != nil {
 		if t, ok := c.orgs[*a.Organization.ID]; ok {
@@ -296,7 +293,6 @@ func (c *summaryCounter) add(a *covalence.AROSummaryItem) {
 func (c *summaryCounter) model() aroSummaryModel {
 	m := aroSummaryModel{
 		Total: c.all.total, SeverityCounts: c.all.severity,
-		StatusCounts: c.status, ResolutionCounts: c.resolution, TypeCounts: c.ty,
 		OldestCreationTime: c.all.time(c.all.oldest), NewestCreationTime: c.all.time(c.all.newest),
 		WithoutCreation: c.all.untimed, OldestBySeverity: c.all.oldestBySeverity(),
 		Organizations: make(map[string]orgSummaryModel, len(c.orgs)),
@@ -304,6 +300,14 @@ func (c *summaryCounter) model() aroSummaryModel {
 	}
 	for id, t := range c.orgs {
 		m.Organizations[id] = t.model(c.names[id])
+	}
+	counts := m.counts()
+	for i, f := range filtersWithValues {
+		// A filter without a field in valueCountsModel is left out here,
+		// and the state then fails to match the schema (a test names it).
+		if p := counts[f.Param]; p != nil {
+			*p = c.values[i]
+		}
 	}
 	return m
 }

@@ -118,7 +118,7 @@ func (o *orgWant) add(a mockportal.ARO) {
 // selects ("" for none).
 func expectSummary(d *mockportal.Data, f summaryFilter) summaryWant {
 	w := summaryWant{
-		all: *newOrgWant(nil), status: zeros(aroStatuses), resolution: zeros(aroResolutions), typ: zeros(aroTypes),
+		all: *newOrgWant(nil), status: zeros(covalence.Statuses), resolution: zeros(covalence.Resolutions), typ: zeros(covalence.Types),
 		orgs: map[string]*orgWant{}, unassigned: *newOrgWant(nil),
 	}
 	pid := d.MyProviders[0].ID
@@ -936,9 +936,9 @@ func TestSummaryCounterInvariants(t *testing.T) {
 			}
 		}
 		sum("severity_counts", m.SeverityCounts, aroSeverities)
-		sum("status_counts", m.StatusCounts, aroStatuses)
-		sum("resolution_counts", m.ResolutionCounts, aroResolutions)
-		sum("type_counts", m.TypeCounts, aroTypes)
+		sum("status_counts", m.StatusCounts, covalence.Statuses)
+		sum("resolution_counts", m.ResolutionCounts, covalence.Resolutions)
+		sum("type_counts", m.TypeCounts, covalence.Types)
 		part := m.Unassigned.Total
 		for _, o := range m.Organizations {
 			part += o.Total

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	goversion "github.com/hashicorp/go-version"
+
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -44,38 +46,41 @@ import (
 // ephemeralCase is a test case of the ephemeral resource: the provider and
 // the echo provider, which copies an ephemeral result into its own state so
 // that a test can read it; skipped below Terraform 1.10 (no ephemeral
-// resources), and on OpenTofu 1.11 when a step applies (skipOpenTofuOpenPlan).
+// resources). On OpenTofu before 1.12 (openTofuPlansOpen) every step that
+// applies (no expected error, no destroy) expects a non-empty plan after it: OpenTofu 1.11
+// plans an `open` action for every ephemeral resource on every plan (1.12
+// plans none), which terraform-plugin-testing counts as a change, whatever
+// the provider does. The steps' other checks run there as everywhere.
 func ephemeralCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
 	t.Helper()
-	applies := slices.ContainsFunc(steps, func(s resource.TestStep) bool { return s.ExpectError == nil })
+	plansOpen, err := openTofuPlansOpen(t.Context(), os.Getenv("TF_ACC_TERRAFORM_PATH"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plansOpen {
+		for i := range steps {
+			if steps[i].ExpectError == nil && !steps[i].Destroy { // a destroyed configuration plans nothing
+				steps[i].ExpectNonEmptyPlan = true
+			}
+		}
+	}
 	return resource.TestCase{
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"covalence": factories["covalence"],
 			"echo":      echoprovider.NewProviderServer(),
 		},
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
-			tfversion.SkipBelow(tfversion.Version1_10_0),
-			skipOpenTofuOpenPlan{applies: applies},
-		},
-		Steps: steps,
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		Steps:                  steps,
 	}
 }
 
-// skipOpenTofuOpenPlan skips a case with a step that succeeds on OpenTofu
-// before 1.12. OpenTofu 1.11 plans an `open` action for every ephemeral
-// resource on every plan (1.12 plans none): after a step applies,
-// terraform-plugin-testing's plan must be empty, and that one is not, whatever
-// the provider does. A case whose every step expects an error (the gate
-// failing, bad input) ends before that plan and runs there. The version alone
-// does not tell OpenTofu 1.11 from Terraform 1.11; the CLI's `version` answer
-// ("OpenTofu v1.11.6") does. Without TF_ACC_TERRAFORM_PATH the tests run
-// terraform, never tofu.
-type skipOpenTofuOpenPlan struct{ applies bool }
-
-func (c skipOpenTofuOpenPlan) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if !c.applies || cli == "" || !req.TerraformVersion.LessThan(tfversion.Version1_12_0) {
-		return
+// openTofuPlansOpen reports whether cli (TF_ACC_TERRAFORM_PATH) is OpenTofu
+// before 1.12. Its version number alone does not tell OpenTofu 1.11 from
+// Terraform 1.11; its `version` answer ("OpenTofu v1.11.6") does. Without a
+// CLI the tests run terraform, never tofu.
+func openTofuPlansOpen(ctx context.Context, cli string) (bool, error) {
+	if cli == "" {
+		return false, nil
 	}
 	cmd := exec.CommandContext(ctx, cli, "version")
 	// No CLI configuration (a missing file named by it makes tofu print a
@@ -83,21 +88,23 @@ func (c skipOpenTofuOpenPlan) CheckTerraformVersion(ctx context.Context, req tfv
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
-		resp.Error = fmt.Errorf("asking %s its version: %w", cli, err)
-		return
+		return false, fmt.Errorf("asking %s its version: %w", cli, err)
 	}
-	if strings.HasPrefix(string(out), "OpenTofu ") {
-		resp.Skip = fmt.Sprintf("OpenTofu %s plans an `open` action for every ephemeral resource on every plan "+
-			"(fixed in OpenTofu 1.12), which terraform-plugin-testing counts as a non-empty plan after apply",
-			req.TerraformVersion)
+	rest, ok := strings.CutPrefix(string(out), "OpenTofu v")
+	if !ok {
+		return false, nil
 	}
+	v, err := goversion.NewVersion(strings.Fields(rest + " ")[0])
+	if err != nil {
+		return false, fmt.Errorf("%s says it is %q: %w", cli, strings.TrimSpace(string(out)), err)
+	}
+	return v.LessThan(goversion.Must(goversion.NewVersion("1.12.0"))), nil
 }
 
-// TestSkipOpenTofuOpenPlan: the skip above happens on OpenTofu before 1.12
-// for a case that applies, and nowhere else; a CLI that cannot say its
-// version fails the case. The CLIs are scripts answering `version` as the
-// real ones do.
-func TestSkipOpenTofuOpenPlan(t *testing.T) {
+// TestOpenTofuPlansOpen: OpenTofu before 1.12 is told apart from Terraform of
+// the same version and from OpenTofu 1.12; a CLI that cannot say its version
+// fails the case. The CLIs are scripts answering `version` as the real ones do.
+func TestOpenTofuPlansOpen(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the stand-in CLIs are shell scripts")
 	}
@@ -108,38 +115,22 @@ func TestSkipOpenTofuOpenPlan(t *testing.T) {
 		}
 		return path
 	}
-	tofu := cli(`printf 'OpenTofu v1.11.0\non linux_amd64\n'`)
-	terraform := cli(`printf 'Terraform v1.11.0\non linux_amd64\n'`)
-	broken := cli("exit 3")
-	v1_11 := tfversion.CheckTerraformVersionRequest{TerraformVersion: tfversion.Version1_11_0}
-	v1_12 := tfversion.CheckTerraformVersionRequest{TerraformVersion: tfversion.Version1_12_0}
 	for _, c := range []struct {
-		name, cli string
-		req       tfversion.CheckTerraformVersionRequest
-		applies   bool
-		skip      bool
-		fails     bool
+		name, cli    string
+		plans, fails bool
 	}{
-		{name: "OpenTofu 1.11, a step applies", cli: tofu, req: v1_11, applies: true, skip: true},
-		{name: "OpenTofu 1.11, every step fails", cli: tofu, req: v1_11},
-		// Not asked: the broken CLI would fail the case.
-		{name: "OpenTofu 1.12", cli: broken, req: v1_12, applies: true},
-		{name: "Terraform 1.11", cli: terraform, req: v1_11, applies: true},
-		{name: "terraform from PATH", req: v1_11, applies: true},
-		{name: "no answer", cli: broken, req: v1_11, applies: true, fails: true},
+		{name: "OpenTofu 1.11", cli: cli(`printf 'OpenTofu v1.11.6\non linux_amd64\n'`), plans: true},
+		{name: "OpenTofu 1.11.0-rc1", cli: cli(`printf 'OpenTofu v1.11.0-rc1\non linux_amd64\n'`), plans: true},
+		{name: "OpenTofu 1.12", cli: cli(`printf 'OpenTofu v1.12.0\non linux_amd64\n'`)},
+		{name: "Terraform 1.11", cli: cli(`printf 'Terraform v1.11.0\non linux_amd64\n'`)},
+		{name: "terraform from PATH"},
+		{name: "no answer", cli: cli("exit 3"), fails: true},
+		{name: "not a version", cli: cli(`printf 'OpenTofu vnext\n'`), fails: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			t.Setenv("TF_ACC_TERRAFORM_PATH", c.cli)
-			var resp tfversion.CheckTerraformVersionResponse
-			skipOpenTofuOpenPlan{applies: c.applies}.CheckTerraformVersion(t.Context(), c.req, &resp)
-			if got := resp.Skip != ""; got != c.skip {
-				t.Errorf("skip = %q, want a skip: %v", resp.Skip, c.skip)
-			}
-			if c.skip && !strings.Contains(resp.Skip, "OpenTofu 1.11.0 plans an `open` action") {
-				t.Errorf("skip = %q, want the reason with the version", resp.Skip)
-			}
-			if got := resp.Error != nil; got != c.fails {
-				t.Errorf("error = %v, want an error: %v", resp.Error, c.fails)
+			plans, err := openTofuPlansOpen(t.Context(), c.cli)
+			if plans != c.plans || (err != nil) != c.fails {
+				t.Errorf("plans open %v, error %v; want %v, an error: %v", plans, err, c.plans, c.fails)
 			}
 		})
 	}

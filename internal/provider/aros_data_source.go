@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -61,7 +60,7 @@ func arosSchema() schema.Schema {
 			"Left unset, it is computed as a stable hash of the query's inputs.",
 		Validators: filterValidators["id"]}
 	attrs["include_details"] = schema.BoolAttribute{Optional: true, Computed: true,
-		MarkdownDescription: "Whether `details` and `details_markdown` are filled (they can be several KB each). Defaults to `true`."}
+		MarkdownDescription: "Whether `details` and `details_markdown` are filled (they can be several KB each). Defaults to `true`. Ignored when `fields` is set."}
 	attrs["limit"] = schema.Int64Attribute{Optional: true,
 		MarkdownDescription: "Return at most this many AROs (the newest). When it cuts the result, a warning says how many matched.",
 		Validators:          []validator.Int64{int64validator.AtLeast(1)}}
@@ -70,7 +69,7 @@ func arosSchema() schema.Schema {
 			"(`\"organization.name\"`, `\"steps.label\"`; `\"organization\"` alone is every part). When set, `items` holds the AROs with exactly these attributes " +
 			"and `aros` is null; `include_details` is then ignored (`details` is returned when named). Unset, `aros` holds every attribute. " +
 			"A large read is several times faster and its state several times smaller with the few attributes a pipeline uses. Valid names: " + markdownList(aroMapping.fieldNames()) + ".",
-		Validators: []validator.List{listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(), fieldsValidator{}}}
+		Validators: []validator.List{fieldsValidator{}}}
 	attrs["aros"] = schema.ListNestedAttribute{Computed: true,
 		MarkdownDescription: "The matching AROs, newest first (by `creation_time`, ties by `id`); null when `fields` is set.",
 		NestedObject:        schema.NestedAttributeObject{Attributes: aroMapping.attributes()}}
@@ -155,8 +154,9 @@ func (in aroInputs) shape(root *fastread.Type) aroShape {
 }
 
 // fieldsValidator checks fields at plan time with the rule the read applies
-// (mapping.project): every name known, none beside one of its own parts.
-// Empty and repeated names are refused by the list validators before it.
+// (mapping.project): at least one name, each known, none empty or repeated,
+// none beside one of its own parts. While some names are unknown, each known
+// one is checked alone, so a typo still fails the plan.
 type fieldsValidator struct{}
 
 func (fieldsValidator) Description(context.Context) string {
@@ -172,16 +172,23 @@ func (fieldsValidator) ValidateList(ctx context.Context, req validator.ListReque
 	var names []types.String
 	resp.Diagnostics.Append(req.ConfigValue.ElementsAs(ctx, &names, false)...)
 	known := make([]string, 0, len(names))
-	for _, n := range names {
-		if n.IsUnknown() {
-			return // checked again when the read runs
-		}
-		if !n.IsNull() {
+	for i, n := range names {
+		switch {
+		case n.IsNull():
+			resp.Diagnostics.AddAttributeError(req.Path.AtListIndex(i), "Invalid fields", "A field name is null.")
+			return
+		case !n.IsUnknown():
 			known = append(known, n.ValueString())
 		}
 	}
 	if len(known) < len(names) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid fields", "A field name is null.")
+		// The names together are checked when the read runs.
+		for _, n := range known {
+			if _, err := aroMapping.project([]string{n}); err != nil {
+				resp.Diagnostics.AddAttributeError(req.Path, "Invalid fields", err.Error())
+				return
+			}
+		}
 		return
 	}
 	if _, err := aroMapping.project(known); err != nil {

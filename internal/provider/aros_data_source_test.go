@@ -713,13 +713,15 @@ func TestAccAros_fieldsValidation(t *testing.T) {
 	cases := map[string]string{
 		`fields = ["title", "severty"]`:                `(?s)fields.*"severty" is not a field of an ARO; the valid names are.*alert_key,.*organization.name,.*steps.label,.*type`,
 		`fields = ["organization.nmae"]`:               `(?s)fields.*"organization.nmae" is not a field of an ARO`,
-		`fields = ["title", "title"]`:                  `(?s)fields.*This attribute contains duplicate values`,
+		`fields = ["title", "title"]`:                  `(?s)fields.*the field "title" is named twice`,
 		`fields = [""]`:                                `(?s)fields.*a field name is empty`,
-		`fields = []`:                                  `(?s)fields.*list must contain at least 1 elements`,
+		`fields = []`:                                  `(?s)fields.*no field is named; the valid names are`,
 		`fields = ["organization", "organization.id"]`: `(?s)fields.*"organization" and "organization.id" are both named`,
-		`fields = [null]`:                              `(?s)fields.*null`,
+		`fields = [null]`:                              `(?s)Invalid fields.*fields = \[null\].*A field name is null`,
 		// The read waits for apply; the plan fails all the same.
 		"fields = [\"nope\"]\nsince = terraform_data.window.output": `(?s)fields.*"nope" is not a field of an ARO`,
+		// A typo beside a name known only at apply.
+		"fields = [\"titel\", terraform_data.window.output]": `(?s)fields.*"titel" is not a field of an ARO`,
 	}
 	for body, want := range cases {
 		t.Run(body, func(t *testing.T) {

@@ -23,8 +23,8 @@ import (
 var rateLimitWarnAfter = 10 * time.Second
 
 // msspID resolves the MSSP provider to act as (cached by the client).
-func (d *providerData) msspID(ctx context.Context) (string, error) {
-	p, err := d.client.ResolveProvider(ctx, d.msspRef)
+func (pd *providerData) msspID(ctx context.Context) (string, error) {
+	p, err := pd.client.ResolveProvider(ctx, pd.msspRef)
 	if err != nil {
 		return "", err
 	}
@@ -33,14 +33,14 @@ func (d *providerData) msspID(ctx context.Context) (string, error) {
 
 // organizations resolves the MSSP provider and lists its organizations (one
 // request per provider configuration, shared by every data source).
-func (d *providerData) organizations(ctx context.Context) (string, []covalence.Organization, diag.Diagnostics) {
+func (pd *providerData) organizations(ctx context.Context) (string, []covalence.Organization, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	pid, err := d.msspID(ctx)
+	pid, err := pd.msspID(ctx)
 	if err != nil {
 		diags.Append(apiErrorDiag("resolving the MSSP provider", err))
 		return "", nil, diags
 	}
-	orgs, err := d.client.Organizations(ctx, pid)
+	orgs, err := pd.client.Organizations(ctx, pid)
 	if err != nil {
 		diags.Append(apiErrorDiag("listing organizations", err))
 	}
