@@ -8,11 +8,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 check="$here/docs-index-check.sh"
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/covalence-docs-index.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=lib/script-test.sh
+source "$here/lib/script-test.sh"
+script_test_start docs-index-check-test
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # tree NAME PAGE...: a docs tree $tmp/NAME with each PAGE (kind/name.md) and
 # an index.md; the index's lines come from stdin.
@@ -135,8 +134,4 @@ if [[ "$rc" -ne 1 ]] || ! grep -qF 'cannot read' "$tmp/err"; then
   fail "no index.md: exit status $rc, stderr: $(cat "$tmp/err")"
 fi
 
-if [[ "$failures" -gt 0 ]]; then
-  echo "docs-index-check-test: $failures failures" >&2
-  exit 1
-fi
-echo "docs-index-check-test: ok"
+script_test_end

@@ -9,8 +9,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 notes="$here/release-notes.sh"
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/covalence-release-notes.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=lib/script-test.sh
+source "$here/lib/script-test.sh"
+script_test_start release-notes-test
 
 cat >"$tmp/CHANGELOG.md" <<'MD'
 # Changelog
@@ -98,8 +99,6 @@ cat >"$tmp/CHANGELOG.md" <<'MD'
 [1.2.3]: https://example.com/compare/v1.2.2...v1.2.3
 MD
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # expect_notes VERSION EXPECTED: exit 0, stdout EXPECTED exactly.
 expect_notes() {
@@ -159,8 +158,4 @@ while IFS= read -r h; do
 done < <(grep -E '^###[[:space:]]' "$changelog" || true)
 grep -qE '^### ' "$changelog" || fail "CHANGELOG.md: no \"### Added\" (or other kind of change) heading at all"
 
-if [[ "$failures" -gt 0 ]]; then
-  echo "release-notes-test: $failures failures" >&2
-  exit 1
-fi
-echo "release-notes-test: ok"
+script_test_end

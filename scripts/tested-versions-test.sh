@@ -8,11 +8,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tv="$here/tested-versions.sh"
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/covalence-tested-versions.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=lib/script-test.sh
+source "$here/lib/script-test.sh"
+script_test_start tested-versions-test
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # workflow DIR TF TOFU: DIR/.github/workflows/test.yml with the two matrices,
 # each given as space-separated entries written as the workflow writes them.
@@ -138,8 +137,4 @@ rc=0
 "$tv" --check a b >/dev/null 2>&1 || rc=$?
 [[ "$rc" -eq 2 ]] || fail "two roots: exit status $rc, want 2"
 
-if [[ "$failures" -gt 0 ]]; then
-  echo "tested-versions-test: $failures failures" >&2
-  exit 1
-fi
-echo "tested-versions-test: ok"
+script_test_end
