@@ -48,10 +48,8 @@ var nowFunc = func() time.Time { return time.Now().UTC() }
 // documented values, org, then the time bounds.
 var queryKeys = func() []string {
 	keys := []string{"id"}
-	for _, f := range covalence.AROFilters {
-		if f.Values != nil {
-			keys = append(keys, f.Param)
-		}
+	for _, f := range filtersWithValues {
+		keys = append(keys, f.Param)
 	}
 	keys = append(keys, "org")
 	for _, f := range covalence.AROFilters {
